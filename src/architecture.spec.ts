@@ -262,6 +262,19 @@ function reassignedQueries(text: string): string[] {
 	});
 }
 
+/**
+ * The plan's order of fiches (objective, then fiche number) written out instead of
+ * `.$call(inPlanOrder)`: each such line, numbered.
+ */
+const PLAN_ORDER = /\.orderBy\(\s*'objective\.number'\s*\)\s*\.orderBy\(\s*'fiche\.number'/g;
+
+function planOrdersByHand(text: string): string[] {
+	return [...text.matchAll(PLAN_ORDER)].map((match) => {
+		const number = text.slice(0, match.index).split('\n').length;
+		return `${number}: ${text.split('\n')[number - 1]!.trim()}`;
+	});
+}
+
 function isRepository(path: string): boolean {
 	const file = path.split('/').at(-1) ?? '';
 	return file === 'repository.ts' || file.endsWith('-repository.ts');
@@ -402,6 +415,26 @@ describe('architecture: one way to build a query', () => {
 			.filter(isRepository)
 			.flatMap((path) => reassignedQueries(textOf(path)).map((line) => `${path}:${line}`));
 		expect(offenders).toEqual([]);
+	});
+
+	it('finds the plan’s order of fiches written by hand in a sample', () => {
+		const sample = [
+			"db.selectFrom('fiche').orderBy('objective.number')",
+			"\t.orderBy('fiche.number', 'asc')",
+			"db.selectFrom('fiche').$call(inPlanOrder).orderBy('indicator.position')",
+			"db.selectFrom('objective').orderBy('objective.number')"
+		].join('\n');
+		expect(planOrdersByHand(sample)).toEqual([
+			"1: db.selectFrom('fiche').orderBy('objective.number')"
+		]);
+	});
+
+	it('orders fiches in the plan’s order by inPlanOrder, written once', () => {
+		const written = SCANNED.flatMap(sourceFiles)
+			.filter((path) => !path.endsWith('.spec.ts'))
+			.flatMap((path) => planOrdersByHand(textOf(path)).map(() => path));
+		// Once: in inPlanOrder itself.
+		expect(written).toEqual(['src/lib/server/plan/repository.ts']);
 	});
 });
 

@@ -13,7 +13,8 @@ import {
 	mergedInto,
 	nested,
 	planQuery,
-	type PlanInfo
+	type PlanInfo,
+	inPlanOrder
 } from '../plan/repository';
 import {
 	type AxisRow,
@@ -183,8 +184,7 @@ function listLiveFiches(db: Executor) {
 			fichePartners(eb).as('partners')
 		])
 		.where('fiche.retired_on', 'is', null)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 }
 
@@ -211,8 +211,7 @@ function listLiveIndicators(db: Executor) {
 		.select(['fiche.code as fiche', 'indicator.position', ...INDICATOR_COLUMNS])
 		.where('fiche.retired_on', 'is', null)
 		.where('indicator.retired_at', 'is', null)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.orderBy('indicator.position')
 		.execute();
 }

@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { inPlanOrder } from '../plan/repository';
 import { organisationNameKey } from '../../utils/text';
 import type { OrganisationKind } from '../db/schema';
 
@@ -285,8 +286,7 @@ export async function listFichesWithTwoOpenUpdates(
 				.groupBy('v.fiche_id')
 				.having((h) => h.fn.count('v.organisation_id').distinct(), '=', 2)
 		)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.orderBy('organisation.name')
 		.$narrowType<{ state: OpenUpdate['state'] }>()
 		.execute()

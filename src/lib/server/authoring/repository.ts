@@ -11,7 +11,8 @@ import {
 	fichePartners,
 	nested,
 	type FicheOwner,
-	type FichePartner
+	type FichePartner,
+	inPlanOrder
 } from '../plan/repository';
 import type { Database, FicheStatus, IndicatorKind, PlanRevisionTable } from '../db/schema';
 import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
@@ -131,8 +132,7 @@ export async function listFicheChoices(
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.select(['fiche.id', 'fiche.code', 'fiche.title'])
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 }
 

@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { CampaignOutcomeTable, Database } from '../db/schema';
 import { fromLiveSittings } from '../commission/repository';
-import { fichesInPlan } from '../plan/repository';
+import { fichesInPlan, inPlanOrder } from '../plan/repository';
 
 export type Scope =
 	| { kind: 'all' }
@@ -258,8 +258,7 @@ async function keptPairs(db: Executor, campaignId: number): Promise<CampaignPair
 			'kept.has_account as hasAccount'
 		])
 		.where('kept.campaign_id', '=', campaignId)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.orderBy('organisation.name')
 		.execute();
 }
@@ -351,8 +350,7 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 				])
 			)
 			// The plan's order, which a fiche moved to another objective follows under its new code.
-			.orderBy('objective.number')
-			.orderBy('fiche.number')
+			.$call(inPlanOrder)
 			.orderBy('organisation.name')
 			.execute()
 	);

@@ -3,7 +3,7 @@ import type { Expression, QueryCreator, SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../db';
 import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
-import { fichesInPlan, validatedBy } from '../plan/repository';
+import { fichesInPlan, validatedBy, inPlanOrder } from '../plan/repository';
 import {
 	apartFromPlanLoad,
 	ficheAddedAt,
@@ -395,8 +395,7 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 				.as('decisions')
 		])
 		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 	return rows.map((r) => ({
 		...r,
@@ -439,8 +438,7 @@ export async function listFicheActivity(db: Executor, code?: string) {
 		])
 		.$if(code !== undefined, (q) => q.where('fiche.code', '=', code!))
 		.$if(code === undefined, (q) => q.where('fiche.status', '!=', 'abandonnee'))
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 }
 
@@ -648,8 +646,7 @@ export async function listFichesWithAddedAt(db: Executor, codes: string[]) {
 			ficheAddedAt(eb.ref('fiche.id')).as('addedAt')
 		])
 		.where('fiche.code', 'in', codes)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 }
 

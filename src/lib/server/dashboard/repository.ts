@@ -8,7 +8,8 @@ import {
 	listOrientations,
 	updatePublishedBy,
 	rankedMeasurements,
-	validatedBy
+	validatedBy,
+	inPlanOrder
 } from '../plan/repository';
 import { indicatorRowInPlanBy, inPlanBy } from '../authoring/revisions-repository';
 import { priorityDecisions } from '../commission/repository';
@@ -77,8 +78,7 @@ async function listFicheStates(
 				.limit(1)
 				.as('priorityThen')
 		])
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 }
 
@@ -193,8 +193,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)).where(indicatorRowInPlanBy(day))
 		)
 		// The plan's order, which a fiche moved to another objective follows under its new code.
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.orderBy('indicator.position')
 		.orderBy('m.measured_on')
 		.execute();

@@ -11,7 +11,8 @@ import {
 	listObjectives,
 	listOrientations,
 	nested,
-	updatePublishedBy
+	updatePublishedBy,
+	inPlanOrder
 } from '../plan/repository';
 import {
 	indicatorRowInPlanBy,
@@ -416,8 +417,7 @@ export async function loadPlanToFreeze(
 			).as('indicators')
 		])
 		.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), asOf))
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 	const fiches: FrozenFiche[] = rows.map((r) => ({
 		code: r.code,

@@ -15,7 +15,8 @@ import {
 	nested,
 	measurementPublishedBy,
 	updatePublishedBy,
-	rankedMeasurements
+	rankedMeasurements,
+	inPlanOrder
 } from '../plan/repository';
 
 /**
@@ -173,8 +174,7 @@ export async function listPublishedMeasurements(
 			'measurement.measured_on as date',
 			'measurement.value'
 		])
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.orderBy('indicator.position')
 		.orderBy('measurement.measured_on')
 		.orderBy('measurement.id')
@@ -262,8 +262,7 @@ export async function listValidatedUpdates(db: Executor, asOf?: string): Promise
 			'progress_update.validated_at as validatedAt'
 		])
 		.where('progress_update.state', '=', 'validated')
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.orderBy('progress_update.reported_on')
 		.orderBy('progress_update.id')
 		.$if(asOf !== undefined, (q) =>

@@ -5,6 +5,7 @@ import {
 	type Expression,
 	type ExpressionBuilder,
 	type RawBuilder,
+	type SelectQueryBuilder,
 	sql
 } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
@@ -322,6 +323,25 @@ export function fichesInPlan(db: Executor) {
 		.innerJoin('axis', 'axis.id', 'orientation.axis_id');
 }
 
+/**
+ * The plan's order of fiches: by objective, then the fiche's number in it (« 9-2 » before
+ * « 10-1 »), the one order of every list of fiches (pages, files, open data, the workbook).
+ * Called with `.$call(inPlanOrder)` on a query that has `fiche` and `objective` under those names;
+ * a query without them does not compile. Further keys follow it (`.orderBy('indicator.position')`).
+ */
+export function inPlanOrder<DB, TB extends keyof DB, O>(
+	query: SelectQueryBuilder<DB, TB, O> & (PlanTables extends TB ? unknown : never)
+): SelectQueryBuilder<DB, TB, O> {
+	// Kysely cannot check a column name against a generic set of tables: the signature above checks
+	// that both tables are there, this line only orders by them.
+	const inPlan = query as unknown as SelectQueryBuilder<Database, PlanTables, O>;
+	return inPlan
+		.orderBy('objective.number')
+		.orderBy('fiche.number') as unknown as SelectQueryBuilder<DB, TB, O>;
+}
+
+type PlanTables = 'fiche' | 'objective';
+
 function ficheSummaryQuery(db: Executor) {
 	return fichesInPlan(db)
 		.select([
@@ -337,8 +357,7 @@ function ficheSummaryQuery(db: Executor) {
 			'fiche.progress',
 			'fiche.last_update as lastUpdate'
 		])
-		.orderBy('objective.number')
-		.orderBy('fiche.number');
+		.$call(inPlanOrder);
 }
 
 export interface FicheQuery {

@@ -8,7 +8,8 @@ import {
 	measurementPublishedBy,
 	nested,
 	notRetired,
-	validatedBy
+	validatedBy,
+	inPlanOrder
 } from '../plan/repository';
 import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
@@ -434,8 +435,7 @@ export async function listFichesForOrganisation(
 				)
 			])
 		)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
+		.$call(inPlanOrder)
 		.execute();
 	return rows.map(({ isOwner, isPartner, indicatorCount, missing, ...r }) => ({
 		...r,
