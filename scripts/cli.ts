@@ -123,8 +123,8 @@ const alreadyThere = (path: string) =>
  * does its work: a folder that is missing, is a file, or cannot be written to by this user is said
  * in one French line (the write at the end threw ENOENT or EACCES with a Node stack). A name
  * already there (a file, a symbolic link, even to nothing) is refused, as db:backup refuses it: the
- * bilan was printed over a file kept, and through a link into the file it led to (hostile probe
- * s56). The write itself is `writeNewFile`.
+ * bilan was printed over a file kept, and through a link into the file it led to. The write
+ * itself is `writeNewFile`.
  */
 export function outputPath(arg: string): string {
 	const path = userPath(arg);

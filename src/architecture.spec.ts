@@ -491,6 +491,40 @@ describe('architecture: one word for a séance', () => {
 });
 
 /**
+ * A comment that cites the working session which found its case (« hostile probe s56 »,
+ * « walkthrough s49 », « session 57 ») tells a newcomer nothing: it says the case itself. The
+ * specs keep theirs.
+ */
+const SESSION_CITED = /\b(?:s\d{2}|[sS]ession \d{2})\b/g;
+
+function sessionsCited(text: string): string[] {
+	return text
+		.split('\n')
+		.flatMap((line, index) =>
+			(line.match(SESSION_CITED) ?? []).map((cited) => `${index + 1}: ${cited}`)
+		);
+}
+
+describe('architecture: comments say the case, not the session', () => {
+	it('finds a session cited in a sample', () => {
+		const sample = [
+			' * db:restore hung without a word (hostile probe s56).',
+			'// Walkthrough s49: convened for 23 h 30',
+			' * as session 57 decided',
+			"const sizes = ['s1', 'xs12', 's123'];"
+		].join('\n');
+		expect(sessionsCited(sample)).toEqual(['1: s56', '2: s49', '3: session 57']);
+	});
+
+	it('cites none in the code outside the specs', () => {
+		const offenders = SCANNED.flatMap(sourceFiles)
+			.filter((path) => !path.endsWith('.spec.ts'))
+			.flatMap((path) => sessionsCited(textOf(path)).map((line) => `${path}:${line}`));
+		expect(offenders).toEqual([]);
+	});
+});
+
+/**
  * A name exported by two modules of `src/lib` reads as one thing and is two (two `retireFiche`, a
  * Result-returning service and a raw write; two `listAxes` returning other columns): each
  * exported name is declared in one module, the scripts' included. A name's overloads in one file are one declaration.

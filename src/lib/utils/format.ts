@@ -187,7 +187,7 @@ export function formatScientific(value: number): string {
  * A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75").
  * Three decimals after one to three digits get a fourth, zero: « 12,125 » reads two ways once
  * typed (« 1,000 » pasted from English is a thousand) and would be refused when saved again;
- * « 12,1250 » reads one way (read-back s46).
+ * « 12,1250 » reads one way.
  */
 export function formatNumberInput(value: number): string {
 	const text = String(value).replace('.', ',');

@@ -11,7 +11,7 @@ interface PublicRoute {
 	 * SvelteKit client, and some write kept HTML (KeptHtml) that only the server can. A page with
 	 * script that reaches it — a link of the menu, a redirect after a form, `goto` — loads it as a
 	 * new document (root layout's beforeNavigate): rendered in the browser, it threw, and the page
-	 * stayed as it was under the new address (« Fiches-actions » clicked on /admin, s57).
+	 * stayed as it was under the new address (« Fiches-actions » clicked in the menu on /admin).
 	 */
 	serverOnly: boolean;
 	/**

@@ -188,7 +188,7 @@ const withoutUnit = (text: string, unit: string) =>
 
 /**
  * A stored revision's changes as « Modifications » lists them. Revisions saved before a change of
- * an indicator's unit alone was told as such (s48) hold a target and baseline line beside the unit's
+ * an indicator's unit alone was told as such hold a target and baseline line beside the unit's
  * that only repeat it (« 340 communes » → « 340 sites »): left out, as `ficheChanges` now leaves them
  * out; a target or baseline whose number or date changed too stays.
  */

@@ -152,7 +152,7 @@ export async function readLinkedCodes(db: Executor, ficheCode: string, codes: st
 	const wellFormed = codes.filter((c) => FICHE_CODE_PATTERN.test(c));
 	const linked = await findFicheIdsByCodes(db, wellFormed);
 	const missing = wellFormed.filter((c) => !linked.some((l) => l.code === c));
-	// Every problem of the field at once, in one message (walkthrough s47: one at a time).
+	// Every problem of the field at once, in one message (not one at a time, a new one per try).
 	const problems = [
 		missing.length > 0 &&
 			`Aucune fiche ne porte ${plural(missing.length, 'le code', 'les codes')} ${listInWords(missing)}.`,
@@ -164,7 +164,7 @@ export async function readLinkedCodes(db: Executor, ficheCode: string, codes: st
 /**
  * The owner or partner rows of a fiche's form that repeat an earlier one as its tables forbid
  * (repeatedOrganisationRows), each refused on its organisation's field, naming the organisation
- * and the row it repeats: saved, they broke the tables' unique keys (a 500, walkthrough s49).
+ * and the row it repeats: saved, they broke the tables' unique keys (a 500).
  */
 export async function repeatedOrganisationErrors(
 	db: Executor,

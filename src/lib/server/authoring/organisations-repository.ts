@@ -353,7 +353,7 @@ export interface CombinedRows {
  * Moves everything of `absorbed` to `kept`: owners, partners, accounts, progress updates and
  * former names. The rows that would then repeat one (the same owner twice under one scope, or
  * twice without one; the same partner twice: the tables' keys, and the fiche's form and the
- * workbook, refuse them) are first made one, as `combined` says (`combinedFicheRows`).
+ * workbook, refuse them) are first made one, as `combined` says (`ficheRowsMadeOne`, organisations.ts).
  */
 export async function moveOrganisationRecords(
 	db: Executor,

@@ -192,9 +192,9 @@ export const organisationNameLookalike = (typed: string, other: { name: string; 
 
 /**
  * The message under an organisation's name when another organisation has or had it, or looks like
- * it, or null. A
- * name the organisation already has is none (read-back s44: one named, before that rule, as another's
- * identifier could no longer have its kind or full name changed): `edited` is what the caller read.
+ * it, or null. A name the organisation already has is none (one named, before that rule, as
+ * another's identifier could no longer have its kind or full name changed): `edited` is what the
+ * caller read.
  */
 async function organisationNameProblem(db: Executor, name: string, edited: EditedOrganisation) {
 	if (edited?.name === name.trim()) return null;
@@ -514,7 +514,7 @@ interface FicheRowsMadeOne extends CombinedRows {
 /**
  * The owner and partner rows two organisations being merged hold alike on a fiche, which would
  * then be the kept one's twice: both own it under the same scope (the table's key refused the
- * second, a 500, probe s56) or both without one (listed twice, after which the fiche's form and
+ * second with a 500) or both without one (listed twice, after which the fiche's form and
  * the workbook refused the fiche, repeatedOrganisationRows), or both are its partners. The kept
  * organisation's row stays, in its place; the notes of an owner (a partner's précisions) that
  * differ are joined by « ; ». An owner row under a scope and one without stay two, as one owner

@@ -983,8 +983,8 @@ export async function changeSittingState(
 		if (!sittingMayOpen(sitting, now)) {
 			const done = target === 'held' ? 'tenue' : 'close';
 			const from = sittingOpensAt(sitting.startsAt);
-			// Walkthrough s49: convened for 23 h 30, opened, decided and closed at 9 h 40, its
-			// relevé mailed before the meeting.
+			// Otherwise a séance convened for 23 h 30 could be opened, decided and closed at 9 h 40,
+			// its relevé mailed before the meeting.
 			return refuse(
 				409,
 				from === null

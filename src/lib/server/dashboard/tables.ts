@@ -63,7 +63,7 @@ function groupTable(
 export function figureTables(figures: DashboardFigures): FigureTable[] {
 	return [
 		// Published bilans keep the caption frozen in their snapshot (« … ; nombre de fiches par
-		// statut » for both figures before s46).
+		// statut » for both figures in those published before 6 December 2026).
 		groupTable(
 			'avancement-axes',
 			'Avancement par axe',

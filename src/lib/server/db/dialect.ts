@@ -100,10 +100,11 @@ interface ConnectionHold {
  * tried again (see PortalSqliteDialect). Between two attempts the connection is let go (`hold`):
  * Kysely has one connection for the whole server, and every other request (a page that only reads,
  * which WAL lets read during the other's lock) queued behind a write waiting its 5 s, then behind
- * the next one (hostile probe s56: public pages answered after 9.6 s and 14.6 s). Nothing of the
- * waiting statement's work is under way then: its transaction is not begun (a `BEGIN IMMEDIATE`
- * refused), or it is a statement alone, refused whole. Taken again before the next attempt; a
- * transaction another request began meanwhile runs to its end first.
+ * the next one (public pages answered seconds late: docs/performance.md, « Figures that used to
+ * live in code comments »). Nothing of the waiting statement's work is under way then: its
+ * transaction is not begun (a `BEGIN IMMEDIATE` refused), or it is a statement alone, refused
+ * whole. Taken again before the next attempt; a transaction another request began meanwhile runs
+ * to its end first.
  */
 function patientConnection(
 	connection: DatabaseConnection,

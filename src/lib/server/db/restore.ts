@@ -38,7 +38,7 @@ const diskFull = (target: string) =>
 /**
  * `file` (which exists) is an ordinary file, or a link to one: a folder, a named pipe (mkfifo), a
  * device or a socket is refused in French before anything opens it. SQLite opening a named pipe
- * waits for a writer that never comes: db:restore hung without a word (hostile probe s56).
+ * waits for a writer that never comes: before this check, db:restore hung without a word.
  */
 function checkOrdinaryFile(file: string, what: string): void {
 	const stat = statSync(file);
@@ -421,10 +421,9 @@ interface ReplacedAccess {
  * A disabling, an enabling or a password carried into the restored copy raises its account's
  * `updated_at` to the fact's own date: the copy's `lastWritten` then sees what it now holds, and
  * a newer backup restored on top of it (the wrong one restored first, then the right one) keeps
- * those facts instead of taking the copy for the older database (read-back s46). So does every
- * other carried fact (hostile probe s47): an invitation closed brings its `used_at`, which
- * `lastWritten` reads; a message stopped or interrupted is dated by the replaced database's last
- * write (`stoppedDate`).
+ * those facts instead of taking the copy for the older database. So does every other carried
+ * fact: an invitation closed brings its `used_at`, which `lastWritten` reads; a message stopped
+ * or interrupted is dated by the replaced database's last write (`stoppedDate`).
  */
 
 /**
@@ -614,8 +613,8 @@ function sameFile(a: string, b: string): boolean {
 /**
  * The file DATABASE_PATH names, through a symbolic link to it: the link is left where it is and the
  * file it leads to is restored (renamed in the link's place, the link became the database and the
- * file the server opened through it stayed as it was: hostile probe s56). A link to nothing is
- * refused. Any other path as it is.
+ * file the server opened through it stayed as it was). A link to nothing is refused. Any other
+ * path as it is.
  */
 function databaseFile(target: string): string {
 	if (!lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) return target;

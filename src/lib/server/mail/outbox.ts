@@ -158,7 +158,7 @@ function signature(key: Uint8Array, payload: string): string {
 /**
  * "<account id>.<category>.<HMAC>": turns off one category of one account, nothing else. The HMAC
  * covers the account's address too, which the token does not carry: an id is given again to
- * another account after a backup older than the first one is restored (hostile probe s47), and a
+ * another account after a backup older than the first one is restored, and a
  * link written for one address must not act on, nor show, another. A link signed before, over
  * the id and category alone, no longer verifies (its page sends the person to /compte).
  */

@@ -181,7 +181,7 @@ export async function unwantedNotification(
 	if (then && then.organisationId !== user.organisationId)
 		return 'le destinataire a changé d’organisation depuis que le message a été écrit : il concernait son ancienne organisation.';
 	// The portal's own link, stored with the message: its category read as written, signed before
-	// the address was (a message waiting since an upgrade) or since (hostile probe s47) alike.
+	// the address was (a message waiting since an upgrade) or since alike.
 	const category = new RegExp(`/desabonnement/${UNSUBSCRIBE_TOKEN}/un-clic$`).exec(
 		message.unsubscribeUrl
 	)?.[2] as Category | undefined;
