@@ -78,6 +78,20 @@ describe('documentation', () => {
 			expect(table, name).toMatch(new RegExp(`\`npm (run (--silent )?)?${name}[\` ]`));
 	});
 
+	// The folder map is where a newcomer looks for a module: focusable-when-scrolling.ts and
+	// drop-empty-fields.ts, among others, were in src/lib/client and not in it.
+	it('names in README’s folder map every module of src/lib/client', () => {
+		const line = read('README.md')
+			.split('\n')
+			.find((l) => /^ {4}client\/ /.test(l));
+		expect(line).toBeDefined();
+		const modules = readdirSync(new URL('../src/lib/client', import.meta.url)).filter(
+			(f) => /\.(ts|js|svelte)$/.test(f) && !f.endsWith('.spec.ts')
+		);
+		expect(modules.length).toBeGreaterThan(5);
+		expect(modules.filter((f) => !line!.includes(f))).toEqual([]);
+	});
+
 	// Readback s47: README and operations.md gave three different peaks of the server's memory.
 	it('gives in README and operations.md the peak memory of performance.md’s latest measurement', () => {
 		const performance = read('docs/performance.md');
