@@ -255,12 +255,15 @@ function sqlOutsideRepositories(text: string, path = 'sample.ts'): string[] {
 const REASSIGNED_QUERY =
 	/\b(\w+)\s*=\s*\1\s*\.\s*(where|whereRef|orderBy|limit|offset|innerJoin|leftJoin|select|groupBy|having)\b/g;
 
-function reassignedQueries(text: string): string[] {
-	return [...text.matchAll(REASSIGNED_QUERY)].map((match) => {
+/** Each line of `text` where `pattern` (global) starts a match, numbered: « 12: the line ». */
+function linesMatching(text: string, pattern: RegExp): string[] {
+	return [...text.matchAll(pattern)].map((match) => {
 		const number = text.slice(0, match.index).split('\n').length;
 		return `${number}: ${text.split('\n')[number - 1]!.trim()}`;
 	});
 }
+
+const reassignedQueries = (text: string) => linesMatching(text, REASSIGNED_QUERY);
 
 /**
  * The plan's order of fiches (objective, then fiche number) written out instead of
@@ -268,12 +271,7 @@ function reassignedQueries(text: string): string[] {
  */
 const PLAN_ORDER = /\.orderBy\(\s*'objective\.number'\s*\)\s*\.orderBy\(\s*'fiche\.number'/g;
 
-function planOrdersByHand(text: string): string[] {
-	return [...text.matchAll(PLAN_ORDER)].map((match) => {
-		const number = text.slice(0, match.index).split('\n').length;
-		return `${number}: ${text.split('\n')[number - 1]!.trim()}`;
-	});
-}
+const planOrdersByHand = (text: string) => linesMatching(text, PLAN_ORDER);
 
 function isRepository(path: string): boolean {
 	const file = path.split('/').at(-1) ?? '';
