@@ -37,6 +37,7 @@ import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
 import { formatDate, formatMoment, formatPercent } from '../../utils/format';
 import { parisDate, parisToday } from '../../utils/dates';
+import { updateRank } from '../../utils/rules';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import { indicatorValueText } from '../../utils/indicator-target';
 import {
@@ -49,6 +50,7 @@ import {
 	findDiscardedUpdate,
 	findUpdateBySubmissionKey,
 	findReplacedMeasurements,
+	findStatingUpdates,
 	insertProgressUpdate,
 	listValuesOfIndicators,
 	setReplacedMeasurementsAside,
@@ -1177,6 +1179,43 @@ export async function discardProgressDraft(
 		);
 		return ok({ ficheCode: update.ficheCode });
 	});
+}
+
+/**
+ * The review page's update (staff who may see the queue: `queue.view`, the route's guard), or
+ * undefined when there is none. A draft (never sent, or withdrawn by its organisation) is visible
+ * to that organisation alone, as the partner's form promises: staff learn whose it is, not what
+ * it says. Of another, what the fiche publishes today beside it — a drop (35 % → 10 %) is seen
+ * before validating — and, while it is submitted, what it would not change: an update dated
+ * before the latest published one that states the status or the advancement changes neither
+ * (`superseded`, in the fiche's order, updateRank: its day, then its id).
+ */
+export async function reviewContext(db: Executor, viewer: User, updateId: number) {
+	const update = await findProgressUpdate(db, updateId);
+	if (!update) return undefined;
+	if (update.state === 'draft') {
+		const { ficheCode, ficheTitle, organisationName } = update;
+		return { update: null, draft: { ficheCode, ficheTitle, organisationName }, replacedOwn: [] };
+	}
+	const published = await findPublishedState(db, update.ficheId);
+	const stating = await findStatingUpdates(db, update.ficheId);
+	const submitted = update.state === 'submitted';
+	const laterThan = (row: { id: number; reportedOn: string } | undefined, states: boolean) =>
+		submitted && states && row && updateRank(row) > updateRank(update) ? row.reportedOn : null;
+	return {
+		update,
+		draft: null,
+		published,
+		// The published values its own replace once validated (one per indicator and day).
+		replaced: submitted ? await findReplacedMeasurements(db, update.id) : [],
+		// Its own values that a later validation replaced: shown as such, not dropped.
+		replacedOwn: await replacedValuesOf(db, viewer, { id: update.id, ficheOrganisationIds: [] }),
+		// For its status and its advancement: the day of the validated update that keeps setting it.
+		superseded: {
+			status: laterThan(stating.status, update.status !== null),
+			progress: laterThan(stating.progress, update.progress !== null)
+		}
+	};
 }
 
 /**
