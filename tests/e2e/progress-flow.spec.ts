@@ -211,7 +211,8 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await expect(admin.getByRole('status')).toContainText(/Mise à jour de la fiche 1-2 renvoyée à /);
 
 	// Said with the day it was returned, on each page that shows the comment.
-	const returnedToday = `Renvoyée le ${formatDate(new Date().toISOString())} par Lot numérique : Merci : indiquez le nombre de réponses reçues.`;
+	const returnedDay = formatDate(new Date().toISOString());
+	const returnedToday = `Renvoyée pour correction le ${returnedDay} par Lot numérique : Merci : indiquez le nombre de réponses reçues.`;
 	const partnerContext = await browser.newContext();
 	const page = await partnerContext.newPage();
 	await loginPage(page, ACCOUNTS.partner);
@@ -248,7 +249,8 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await stillShown();
 	await page.goto(`/espace/fiches/1-2/suivi?brouillon=${id}`);
 
-	// Corrected and sent again: the review page says what was asked, to check the answer.
+	// Corrected and sent again: the review page says what was asked, when and by whom, to check the
+	// answer.
 	await page.getByLabel('Ce qui a été fait').fill('Questionnaire envoyé : 41 réponses reçues');
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page).not.toHaveURL(/\/suivi$/);
@@ -257,7 +259,9 @@ test('a returned update comes back to the partner with the comment', async ({ br
 		.getByRole('row', { name: /1-2 — Formations/ })
 		.getByRole('link', { name: /Relire/ })
 		.click();
-	await expect(admin.locator('main')).toContainText('Renvoyée auparavant, avec ce commentaire');
+	await expect(admin.locator('main')).toContainText(
+		`Renvoyée pour correction le ${returnedDay} par`
+	);
 	await expect(admin.locator('main')).toContainText('indiquez le nombre de réponses reçues.');
 	await partner.dispose();
 	await adminContext.close();

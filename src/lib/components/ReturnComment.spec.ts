@@ -18,15 +18,15 @@ describe('the comment of a returned update', () => {
 			returnedAt: '2026-12-05T22:30:00.000Z'
 		};
 		expect(said(update)).toBe(
-			'Renvoyée le 5 décembre 2026 par Lot numérique : Précisez le nombre d’agents formés.'
+			'Renvoyée pour correction le 5 décembre 2026 par Lot numérique : Précisez le nombre d’agents formés.'
 		);
 		expect(said({ ...update, state: 'draft' })).toMatch(
-			/^Renvoyée le 5 décembre 2026 par Lot numérique : Précisez .* Enregistrée en brouillon depuis/
+			/^Renvoyée pour correction le 5 décembre 2026 par Lot numérique : Précisez .* Enregistrée en brouillon depuis/
 		);
 	});
 
 	it('says it without a day when none is known', () => {
 		const update = { state: 'returned', reviewComment: 'À préciser.', returnedAt: null };
-		expect(said(update)).toBe('Renvoyée par Lot numérique : À préciser.');
+		expect(said(update)).toBe('Renvoyée pour correction par Lot numérique : À préciser.');
 	});
 });

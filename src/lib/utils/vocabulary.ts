@@ -4,7 +4,7 @@
 
 import type { StructureLevel } from '../schemas/plan-structure';
 import type { MailState } from './mail-status';
-import { plural, pluralize } from './format';
+import { formatDate, plural, pluralize } from './format';
 
 export const FICHE_STATUSES = [
 	'a_lancer',
@@ -118,6 +118,16 @@ export const UPDATE_STATE_LABELS = {
 	returned: 'renvoyée pour correction',
 	validated: 'validée et publiée'
 } as const;
+
+/**
+ * A return for correction, said before its comment on the partner's pages (`by` « Lot numérique »)
+ * and on the staff's page of the update (the person who returned it), whatever its state since:
+ * « Renvoyée pour correction le 7 décembre 2026 par Sophie Martin ». The day or the name is left
+ * out when unknown.
+ */
+export function returnedWords(returnedAt: string | null, by: string | null): string {
+	return `Renvoyée pour correction${returnedAt ? ` le ${formatDate(returnedAt)}` : ''}${by ? ` par ${by}` : ''}`;
+}
 
 /**
  * What Lot numérique did with a partner's update, after « Soumise le … ; »: the state in one word

@@ -730,6 +730,27 @@ async function freshUpdateId(db: Executor): Promise<number> {
 }
 
 /**
+ * Who last returned the update for correction, from the journal's row of that return (the account's
+ * name today, or the journal's label of a deleted one): the staff's page names them even once
+ * another person validated it (`reviewed_by` then names the validator). Null when the journal
+ * has no return of it.
+ */
+export async function findReturnedByName(db: Executor, id: number): Promise<string | null> {
+	const row = await db
+		.selectFrom('audit_event')
+		.leftJoin('user_account as actor', 'actor.id', 'audit_event.actor_id')
+		.select(['actor.name as name', 'audit_event.actor_label as label'])
+		.where('audit_event.action', '=', 'update.returned')
+		.where('audit_event.target_type', '=', 'suivi')
+		.where('audit_event.target_id', '=', String(id))
+		.orderBy('audit_event.occurred_at', 'desc')
+		.orderBy('audit_event.id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	return row ? (row.name ?? row.label) : null;
+}
+
+/**
  * Whether the update was ever sent to Lot numérique: submitted (and withdrawn since), returned or
  * in a digest mailed to staff. Such a draft is part of the exchange with Lot numérique: it is not
  * discarded.

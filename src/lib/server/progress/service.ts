@@ -45,6 +45,7 @@ import {
 	findFicheOrganisationIds,
 	findOpenUpdate,
 	findProgressUpdate,
+	findReturnedByName,
 	findPublishedState,
 	discardDraft,
 	findDiscardedUpdate,
@@ -1206,6 +1207,8 @@ export async function reviewContext(db: Executor, viewer: User, updateId: number
 		update,
 		draft: null,
 		published,
+		// Who returned it, when it was (its comment is that return's, whatever its state since).
+		returnedBy: update.reviewComment === null ? null : await findReturnedByName(db, update.id),
 		// The published values its own replace once validated (one per indicator and day).
 		replaced: submitted ? await findReplacedMeasurements(db, update.id) : [],
 		// Its own values that a later validation replaced: shown as such, not dropped.
