@@ -65,6 +65,26 @@ describe('/espace', () => {
 		expect(item).toContain(`<a href="/espace/suivis/${id}">Lire <span`);
 	});
 
+	// Walkthrough s58: two validated updates of a fiche and day read « Fiche 6-1, mise à jour du
+	// 7 décembre 2026 : validée le … — Lire la mise à jour de la fiche 6-1 » twice (WCAG 2.4.4).
+	it('tells two validated updates of the same fiche and day apart by their number', async () => {
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		const first = await submitted(partner, '1-2');
+		await validated(first);
+		const second = await submitted(partner, '1-2');
+		await validated(second);
+		const other = await submitted(partner, '1-2', '2026-03-02');
+		await validated(other);
+		const section = shownText(
+			(await espace(partner)).split('id="validees"')[1]!.split('</ul>')[0]!
+		);
+		expect(section).toContain(`Fiche 1-2, mise à jour n° ${first} du 1er mars 2026 : validée le `);
+		expect(section).toContain(`Lire la mise à jour n° ${first} de la fiche 1-2`);
+		expect(section).toContain(`Lire la mise à jour n° ${second} de la fiche 1-2`);
+		// Alone on its day: as before.
+		expect(section).toContain('Fiche 1-2, mise à jour du 2 mars 2026 : validée le ');
+	});
+
 	// Read-back s46: « ces 30 derniers jours » listed 31 (today and the 30 days before it).
 	it('counts today and the 29 days before it, from midnight in Paris', async () => {
 		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');

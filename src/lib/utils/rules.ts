@@ -108,6 +108,20 @@ export const updateRank = (update: { reportedOn: string; id: number }): string =
 	`${update.reportedOn}|${String(update.id).padStart(12, '0')}`;
 
 /**
+ * The updates of a list that share their fiche and day with another one of it: each is said with
+ * its number (`updateNumberWords`), or their lines and links read the same (WCAG 2.4.4) —
+ * « Validées récemment » on /espace, the history of a fiche's public page (one fiche: no code).
+ */
+export function sameDayUpdates(
+	updates: readonly { id: number; reportedOn: string; ficheCode?: string }[]
+): Set<number> {
+	const key = (u: (typeof updates)[number]) => `${u.ficheCode ?? ''}|${u.reportedOn}`;
+	const count = new Map<string, number>();
+	for (const u of updates) count.set(key(u), (count.get(key(u)) ?? 0) + 1);
+	return new Set(updates.filter((u) => count.get(key(u))! > 1).map((u) => u.id));
+}
+
+/**
  * Whether the fiche's latest status, « à lancer », was stated after the update its advancement
  * comes from: nothing has begun, so it publishes no advancement (never « à lancer » at 10 %).
  */

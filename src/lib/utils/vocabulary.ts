@@ -130,6 +130,14 @@ export function returnedWords(returnedAt: string | null, by: string | null): str
 }
 
 /**
+ * An update named by its number, as in its address (`/espace/suivis/15`): where two of a fiche
+ * share a day (`sameDayUpdates`), « mise à jour n° 15 ».
+ */
+export function updateNumberWords(id: number): string {
+	return `mise à jour n°\u00a0${id}`;
+}
+
+/**
  * What Lot numérique did with a partner's update, after « Soumise le … ; »: the state in one word
  * (« validée », « renvoyée »).
  */
