@@ -204,3 +204,14 @@ describe('the organisations the campaign does not wait for, in its table by fich
 		expect(table).not.toMatch(/sans compte|ne peut pas répondre|: non attendue/);
 	});
 });
+
+describe('a campaign’s reminder days', () => {
+	// Walkthrough s58: « rappels à J- / 3, J+1. » cut after the hyphen at 390 px.
+	it('are each kept on one line, the plain hyphen kept', async () => {
+		const id = await openOne();
+		const body = await campaignPage(id, '');
+		expect(body.replace(/<!--[^>]*-->/g, '')).toMatch(
+			/rappel\sà <span class="nobreak[^"]*">J-3<\/span>/
+		);
+	});
+});

@@ -28,4 +28,18 @@ describe('codeSegments', () => {
 		]);
 		expect(codeSegments('')).toEqual([]);
 	});
+
+	// Walkthrough s58: « rappels à J- / 3, J+1 » cut after the hyphen at 390 px on a campaign's page.
+	it('sets apart a reminder’s day against the deadline', () => {
+		expect(codeSegments('rappels à J-14, J-3, J+1')).toEqual([
+			{ text: 'rappels à ', code: false },
+			{ text: 'J-14', code: true },
+			{ text: ', ', code: false },
+			{ text: 'J-3', code: true },
+			{ text: ', ', code: false },
+			{ text: 'J+1', code: true }
+		]);
+		for (const text of ['AJ-3', 'J-0', 'J-3a', 'J-'])
+			expect(codeSegments(text), text).toEqual([{ text, code: false }]);
+	});
 });
