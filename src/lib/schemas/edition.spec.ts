@@ -73,6 +73,13 @@ describe('edition form', () => {
 		]);
 	});
 
+	// Walkthrough s58: « 2025 » pasted with spaces around was refused as not four digits.
+	it('reads a year typed or pasted with spaces around', () => {
+		expect(messages(' 2019\u00a0', '')).toEqual([]);
+		const parsed = EditionSchema.safeParse(form('\t2019 ', ''));
+		expect(parsed.success && parsed.data.year).toBe(2019);
+	});
+
 	it('reads an empty date of arrest as the 31 December of the year', () => {
 		expect(messages('2019', '')).toEqual([]);
 		const parsed = EditionSchema.safeParse(form('2019', ' '));

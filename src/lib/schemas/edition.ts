@@ -44,8 +44,10 @@ export function newDraftYearMessage(
 
 /** The edition's own fields; a year not begun is refused unless one of `draftYears` (a draft's). */
 const editionFields = (draftYears: readonly number[]) => ({
+	// Pasted with spaces around (« 2025 »), read as the other fields are: trimmed.
 	year: z
 		.string()
+		.trim()
 		.regex(/^\d{4}$/, 'L’année s’écrit sur quatre chiffres (exemple : 2019).')
 		.transform(Number)
 		// Told with the form's other problems, not once they are mended; saveEditionDraft asks again
