@@ -1,4 +1,5 @@
-import { ACCOUNTS, loginPage } from './helpers/accounts';
+import SQLite from 'better-sqlite3';
+import { ACCOUNTS, loginPage, portalDatabase } from './helpers/accounts';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
 import { pageWidth } from './helpers/layout';
@@ -115,6 +116,42 @@ test('a campaign titled with a long unbroken word fits a phone’s screen', asyn
 	const title = '=HYPERLINK("http://evil.example","Bilan")';
 	await openFromPage(page, title, daysAfter(parisToday(), 16), '-3');
 	await expect(page.getByRole('button', { name: /^Clore la campagne/ })).toBeVisible();
+	expect(await pageWidth(page)).toBe(390);
+	await context.close();
+});
+
+// Walk s58: at 390 px, the « Par fiche » table's two columns left a long organisation's name
+// (120 characters) a narrow cell, where its words were cut in the middle without a hyphen.
+test('a long organisation name keeps its words whole in a campaign’s « Par fiche » on a phone', async ({
+	browser
+}) => {
+	const name =
+		'Groupement interdépartemental anticonstitutionnellement radiotélécommunications électroencéphalographiques du Lot';
+	const db = new SQLite(await portalDatabase());
+	db.prepare("UPDATE organisation SET name = ? WHERE name = 'Assureurs'").run(name);
+	db.close();
+	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	await openFromPage(page, 'Bilan des noms longs', daysAfter(parisToday(), 17), '-3');
+	const cell = page
+		.getByRole('table', { name: 'Avancement par fiche' })
+		.getByRole('cell', { name: new RegExp(name) });
+	await expect(cell).toBeVisible();
+	// Each word of the name drawn on one line (a word cut in two has two boxes).
+	const cut = await cell.evaluate((td, whole) => {
+		const text = [...td.querySelectorAll('li')].find((li) => li.textContent?.includes(whole))!;
+		const node = [...text.childNodes].find((n) => n.textContent?.includes(whole))!;
+		const start = node.textContent!.indexOf(whole);
+		const words: string[] = [];
+		for (const m of whole.matchAll(/\S+/g)) {
+			const range = document.createRange();
+			range.setStart(node, start + m.index);
+			range.setEnd(node, start + m.index + m[0].length);
+			if (range.getClientRects().length > 1) words.push(m[0]);
+		}
+		return words;
+	}, name);
+	expect(cut).toEqual([]);
 	expect(await pageWidth(page)).toBe(390);
 	await context.close();
 });
