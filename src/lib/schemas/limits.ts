@@ -20,7 +20,7 @@ export const MEASUREMENT_COMMENT_HINT = `publié avec la mesure sur la page de l
 export const PROGRESS_RULE_WORDS = 'nombre entier de 0 à 100';
 
 /**
- * The hint of an optional text of the partner's form (« Prochaines étapes », « Difficultés »): its
+ * The hint of an optional text of the partner's form (« Prochaines étapes », « Difficultés rencontrées »): its
  * limit, said before typing, as the measurement comment's is.
  */
 export const OPTIONAL_TEXT_HINT = `facultatif\u202f; ${formatNumber(TEXT_MAX_LENGTH)} caractères au plus`;

@@ -3,6 +3,7 @@ import {
 	ABANDON_BY_PLAN_MESSAGE,
 	NOT_A_NUMBER,
 	REPORTED_STATUSES,
+	UPDATE_FIELD_LABELS,
 	type FicheStatus
 } from '../utils/vocabulary';
 import {
@@ -132,7 +133,7 @@ function schema(today: string) {
 		}),
 		progress: progressField,
 		// Required on submit only (parseProgressForm): a draft keeps work not yet written.
-		done: textField('Ce qui a été fait', TEXT_MAX_LENGTH, { required: false, trim: false }),
+		done: textField(UPDATE_FIELD_LABELS.done, TEXT_MAX_LENGTH, { required: false, trim: false }),
 		next_steps: textField('Les prochaines étapes', TEXT_MAX_LENGTH, {
 			required: false,
 			trim: false,

@@ -13,7 +13,9 @@ import {
 	mailStatusCount,
 	mailStatusLabel,
 	statusWord,
-	typedDecisionLabel
+	typedDecisionLabel,
+	UPDATE_FIELD_LABELS,
+	UPDATE_FORM_LABELS
 } from './vocabulary';
 
 describe('the words of /admin/courriels for a message not sent', () => {
@@ -74,6 +76,41 @@ describe('a fiche’s status after its count', () => {
 					.map((m) => `${path}: ${m[0]}`)
 			);
 		expect(found).toEqual([]);
+	});
+});
+
+describe('a progress update’s fields', () => {
+	// Review #14: the conflict's table said « Statut », « Difficultés », the form « Statut de la
+	// fiche », « Difficultés rencontrées », the validation page and the history « Difficultés »;
+	// « Prochaines étapes » was typed in six files.
+	it('are named in vocabulary.ts alone, as a label, a heading or a term', () => {
+		const labels = [
+			...new Set([
+				...Object.values(UPDATE_FIELD_LABELS),
+				...Object.values(UPDATE_FORM_LABELS),
+				'Difficultés'
+			])
+		].filter((label) => label !== 'Avancement');
+		const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		// Written as a whole string or a whole piece of markup (« Statut de la fiche 1-1 changé »,
+		// a sentence of the journal, is not a label).
+		const written = new RegExp(
+			`(?:['"\`]|>\\s*)(${labels.map(escape).join('|')})(?:\\s*(?:&nbsp;)?:)?\\s*(?:['"\`]|<)`,
+			'g'
+		);
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
+			.flatMap(({ path, text }) => [...text.matchAll(written)].map((m) => `${path}: ${m[0]}`));
+		expect(found).toEqual([]);
+	});
+
+	it('read the same in every table and page; the form’s advancement alone says its unit', () => {
+		expect(UPDATE_FIELD_LABELS.status).toBe('Statut de la fiche');
+		expect(UPDATE_FIELD_LABELS.difficulties).toBe('Difficultés rencontrées');
+		expect({ ...UPDATE_FORM_LABELS, progress: UPDATE_FIELD_LABELS.progress }).toEqual(
+			UPDATE_FIELD_LABELS
+		);
+		expect(UPDATE_FORM_LABELS.progress).toBe('Avancement en %');
 	});
 });
 

@@ -68,9 +68,6 @@ export function isReportedStatus(value: string | undefined): boolean {
  */
 export const DECIDED_STATUSES = ['a_lancer', 'en_cours', 'suspendue'] as const;
 
-export const ABANDON_BY_PLAN_MESSAGE =
-	'Une fiche n’est abandonnée que par Lot numérique, avec sa raison, dans le plan : choisissez un autre statut et dites-le dans « Difficultés rencontrées ».';
-
 export function isFicheStatus(value: string): value is FicheStatus {
 	return (FICHE_STATUSES as readonly string[]).includes(value);
 }
@@ -95,6 +92,26 @@ export const FICHE_FIELD_LABELS = {
 	partners: 'Partenaires',
 	links: 'Fiches liées'
 } as const;
+
+/**
+ * A partner's progress update, field by field, in one wording wherever it is shown: the partner's
+ * form and its page (/espace/suivis/X), the conflict's table, the validation page (/admin/suivis/X),
+ * a fiche's history and the séance's fiche file. The form's advancement alone says its unit
+ * (UPDATE_FORM_LABELS).
+ */
+export const UPDATE_FIELD_LABELS = {
+	reportedOn: 'Date de la mise à jour',
+	status: 'Statut de la fiche',
+	progress: 'Avancement',
+	done: 'Ce qui a été fait',
+	nextSteps: 'Prochaines étapes',
+	difficulties: 'Difficultés rencontrées'
+} as const;
+
+/** The partner's form: « Avancement en % », the number typed without its sign. */
+export const UPDATE_FORM_LABELS = { ...UPDATE_FIELD_LABELS, progress: 'Avancement en %' } as const;
+
+export const ABANDON_BY_PLAN_MESSAGE = `Une fiche n’est abandonnée que par Lot numérique, avec sa raison, dans le plan : choisissez un autre statut et dites-le dans « ${UPDATE_FIELD_LABELS.difficulties} ».`;
 
 /**
  * How each field of the plan's structure is named: by a revision, by the preview of an import of

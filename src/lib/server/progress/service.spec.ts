@@ -235,6 +235,15 @@ describe('saveProgressUpdate', () => {
 		);
 		const status = late.changes?.find((c) => c.field === 'status');
 		expect(status?.before).toBe(status?.after);
+		// The table names the fields as the form does (review #14: « Statut », « Difficultés »).
+		expect(late.changes?.slice(0, 6).map((c) => c.label)).toEqual([
+			'Date de la mise à jour',
+			'Statut de la fiche',
+			'Avancement',
+			'Ce qui a été fait',
+			'Prochaines étapes',
+			'Difficultés rencontrées'
+		]);
 		expect((await findProgressUpdate(db, id))!.done).toBe('Version de Paul');
 
 		// Retrying with the old version is refused again; « replace » with the version shown wins.

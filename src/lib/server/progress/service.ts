@@ -29,6 +29,7 @@ import {
 	DECIDED_STATUSES,
 	FICHE_NOT_FOUND,
 	STATUS_LABELS,
+	UPDATE_FIELD_LABELS as FIELD_LABELS,
 	UPDATE_NOT_FOUND,
 	UPDATE_STATE_LABELS as STATE_LABELS
 } from '../../utils/vocabulary';
@@ -79,15 +80,6 @@ export interface Saved {
 	/** A draft saved again as it was: nothing written, nothing journaled. */
 	unchanged?: boolean;
 }
-
-const FIELD_LABELS = {
-	reportedOn: 'Date de la mise à jour',
-	status: 'Statut',
-	progress: 'Avancement',
-	done: 'Ce qui a été fait',
-	nextSteps: 'Prochaines étapes',
-	difficulties: 'Difficultés'
-} as const;
 
 type Fields = Omit<Pick<ProgressInput, keyof typeof FIELD_LABELS>, 'status'> & {
 	status: ProgressInput['status'] | null;
