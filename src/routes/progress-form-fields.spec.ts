@@ -2,8 +2,8 @@ import { render } from 'svelte/server';
 import { describe, expect, it, vi } from 'vitest';
 import { createPartner } from '$lib/server/progress/testing';
 import Page from './espace/fiches/[code=fiche]/suivi/+page.svelte';
-import { load } from './espace/fiches/[code=fiche]/suivi/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { actions, load } from './espace/fiches/[code=fiche]/suivi/+page.server';
+import { adminDatabase, formAnswer, postAction, routeEvent } from './route-testing';
 import { withoutTags } from '$lib/utils/html-testing';
 
 // The page reads its address (`?enregistre`, `?reprise`) from SvelteKit's state.
@@ -13,20 +13,27 @@ vi.mock('$app/state', () => ({
 
 const portal = adminDatabase();
 
+const AT = {
+	path: '/espace/fiches/9-1/suivi',
+	route: '/espace/fiches/[code=fiche]/suivi',
+	params: { code: '9-1' }
+};
+
+/** The page drawn with `data`, and the answer to its post if any, its comments stripped. */
+function drawn(data: unknown, answer: unknown = null): string {
+	const { body } = render(Page, { props: { data, form: answer } as never });
+	return body.replace(/<!--[\s\S]*?-->/g, '');
+}
+
 /** The new update form of fiche 9-1 as CDG46's partner receives it, its comments stripped. */
 async function form(): Promise<string> {
 	const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
-	const data = await load(
-		routeEvent(
-			'/espace/fiches/9-1/suivi',
-			'/espace/fiches/[code=fiche]/suivi',
-			{ code: '9-1' },
-			partner
-		)
-	);
-	const { body } = render(Page, { props: { data, form: null } as never });
-	return body.replace(/<!--[\s\S]*?-->/g, '');
+	return drawn(await load(routeEvent(AT.path, AT.route, AT.params, partner)));
 }
+
+/** The names of the form's controls, in the page's order. */
+const controls = (html: string) =>
+	[...html.matchAll(/<(?:input|select|textarea)[^>]*\sname="([^"]+)"/g)].map((m) => m[1]!);
 
 /** The opening tag of the control named `name`. */
 const control = (html: string, name: string) =>
@@ -87,5 +94,37 @@ describe('the partner’s update form', () => {
 		expect(label('done')).toMatch(
 			/\(obligatoire pour soumettre, pas pour un brouillon\u202f; 10\u202f000\s?caractères au plus\)/
 		);
+	});
+
+	// Review #14: the page kept its own list of its fields to order the summary (`rankOf`), though
+	// refusalAnswer orders the messages as the browser posts the fields; the service finds an
+	// indicator's value wrong before its date, which the page shows first.
+	it('lists its messages in the summary in the page’s order, without a list of its own', async () => {
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		const data = await load(routeEvent(AT.path, AT.route, AT.params, partner));
+		const html = drawn(data);
+		const names = controls(html);
+		const typed: Record<string, string> = {
+			reported_on: '2099-01-01',
+			status: 'en_cours',
+			progress: '150',
+			done: '',
+			intent: 'submit'
+		};
+		const value = names.find((name) => /^indicator_\d+_value$/.test(name))!;
+		typed[value] = 'douze';
+		const fields = Object.fromEntries(
+			[...names, 'intent'].map((name) => [
+				name,
+				typed[name] ?? new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1] ?? ''
+			])
+		);
+		const answer = await formAnswer(() => postAction(actions.default, AT, partner, fields));
+		expect(answer.status).toBe(400);
+		const summary = /<div[^>]*data-error-summary[\s\S]*?<\/div>/.exec(drawn(data, answer))?.[0];
+		const linked = [...(summary ?? '').matchAll(/<a href="#([^"]+)"/g)].map((m) => m[1]!);
+		const date = value.replace(/_value$/, '_date');
+		expect(linked).toEqual(['reported_on', 'progress', 'done', date, value]);
+		expect(linked).toEqual(names.filter((name) => linked.includes(name)));
 	});
 });

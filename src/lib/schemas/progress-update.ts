@@ -21,7 +21,7 @@ import {
 } from './form';
 import { COMMENT_MAX_LENGTH, PROGRESS_RULE_WORDS, TEXT_MAX_LENGTH } from './limits';
 import { formatDate } from '../utils/format';
-import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
+import { indicatorField, isCountIndicator, type ReportedIndicator } from '../utils/indicators';
 import {
 	indicatorValueProblem,
 	yesNoValue,
@@ -180,9 +180,6 @@ export interface ProgressInput {
 	intent: 'draft' | 'submit' | 'replace';
 	measurements: MeasurementInput[];
 }
-
-export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =>
-	`indicator_${id}_${part}`;
 
 /** What parseDecimal keeps at most, said of a value that has more (numberProblem). */
 export const TOO_MANY_WHOLE_DIGITS = 'La valeur compte au plus 12 chiffres avant la virgule.';

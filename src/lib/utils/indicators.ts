@@ -21,3 +21,17 @@ export function isCountIndicator(indicator: { label: string; unit: string | null
 	// A plural noun as unit ("communes", "personnes", "sites"…) counts something.
 	return /^[a-zà-ÿ’' -]+s$/.test(unit) || /^(nombre|nb)\b/.test(unit);
 }
+
+/** The three fields of an indicator's line in the partner's update form. */
+export type MeasurementPart = 'date' | 'value' | 'comment';
+
+/** The name of a field of an indicator's line in the partner's update form (`indicator_12_value`). */
+export function indicatorField(id: number, part: MeasurementPart): string {
+	return `indicator_${id}_${part}`;
+}
+
+/** The indicator and the part a field's name says (indicatorField read back); null for another. */
+export function readIndicatorField(name: string): { id: number; part: MeasurementPart } | null {
+	const match = /^indicator_(\d+)_(date|value|comment)$/.exec(name);
+	return match ? { id: Number(match[1]), part: match[2] as MeasurementPart } : null;
+}

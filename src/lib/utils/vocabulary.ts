@@ -108,6 +108,16 @@ export const UPDATE_FIELD_LABELS = {
 	difficulties: 'Difficultés rencontrées'
 } as const;
 
+/**
+ * The fields of an indicator's line in the partner's form, after the indicator's name where a
+ * message does not say which (its summary: « Nombre de communes, valeur : … »).
+ */
+export const MEASUREMENT_PART_LABELS = {
+	date: 'date de la mesure',
+	value: 'valeur',
+	comment: 'commentaire'
+} as const;
+
 /** The partner's form: « Avancement en % », the number typed without its sign. */
 export const UPDATE_FORM_LABELS = { ...UPDATE_FIELD_LABELS, progress: 'Avancement en %' } as const;
 

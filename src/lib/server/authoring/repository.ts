@@ -2,6 +2,7 @@ import { sortByName } from '../../utils/text';
 import type { ExpressionBuilder, Insertable, Updateable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
+import type { FieldChange } from '../result';
 import { closedDecisions } from '../commission/repository';
 import {
 	FICHE_TEXT_COLUMNS,
@@ -446,7 +447,7 @@ export interface RevisionView {
 	id: number;
 	action: 'created' | 'updated' | 'moved' | 'retired' | 'merged';
 	entity: string;
-	changes: { field: string; label: string; before: string; after: string }[];
+	changes: FieldChange[];
 	reason: string;
 	origin: 'portal' | 'import';
 	createdAt: string;

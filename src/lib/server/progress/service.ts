@@ -20,11 +20,8 @@ import {
 	type RefusalReason,
 	type Result
 } from '../result';
-import {
-	indicatorField,
-	parseProgressForm,
-	type ProgressInput
-} from '../../schemas/progress-update';
+import { parseProgressForm, type ProgressInput } from '../../schemas/progress-update';
+import { indicatorField } from '../../utils/indicators';
 import {
 	DECIDED_STATUSES,
 	FICHE_NOT_FOUND,

@@ -11,7 +11,7 @@ import {
 	publishedValuesOf,
 	saveProgressForm
 } from '$lib/server/progress/service';
-import { indicatorField } from '$lib/schemas/progress-update';
+import { indicatorField } from '$lib/utils/indicators';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
 import { ID_PATTERN } from '$lib/utils/text';
