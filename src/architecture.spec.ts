@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'svelte/compiler';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { HIDDEN_FIELDS, hiddenField } from '$lib/utils/hidden-fields';
 
 /**
  * The query layer's one rule: SQL is written only in the repositories of `src/lib/server/`'s
@@ -723,29 +724,6 @@ describe('architecture: no import cycle', () => {
 	});
 });
 
-/**
- * A page's hidden field either records what the person saw when it was drawn (an invitation's
- * `shownUntil`, an account's `currentRole`: marked `data-basis`, sent as pressed by a form that
- * waited for another one's answer, enhance-once.ts) or is one of these, named with what it is
- * (as the page writes its name). A new hidden field is one or the other: left unmarked, a form
- * waiting would take the value a colleague's change wrote, and act over it unseen.
- */
-const HIDDEN_NOT_BASIS: Record<string, string> = {
-	version: 'the record’s version: taken when the person’s own save wrote it (ownVersion)',
-	seen_revision: 'moves with the version (OwnSaves)',
-	userId: 'the account a row’s form acts on',
-	itemId: 'the agenda item a form acts on',
-	decisionId: 'the decision a form acts on',
-	attendeeId: 'the attendee a form acts on',
-	"{indicatorRowField(i, 'id')}": 'the indicator a row of the fiche’s form edits',
-	token: 'the file kept for the import’s confirmation (its digest is the basis)',
-	fileName: 'the name of the file imported, said in its revisions',
-	confirm: 'always « oui »: the confirmation asked for',
-	redirectTo: 'where the sign-in leads',
-	submission_key: 'the update’s own key, against sending it twice',
-	'{category}': 'a mail preference the role is never written to, sent as it is'
-};
-
 /** The hidden `<input>`s of a component: their name as written, and whether marked `data-basis`. */
 function hiddenInputs(source: string): { name: string; marked: boolean }[] {
 	type Node = Record<string, unknown> & { type?: string; start: number; end: number };
@@ -780,10 +758,23 @@ function hiddenInputs(source: string): { name: string; marked: boolean }[] {
 	return found;
 }
 
-/** The hidden fields of `source` neither marked `data-basis` nor named in HIDDEN_NOT_BASIS. */
+/**
+ * The hidden fields of `source` whose `data-basis` mark disagrees with their role in HIDDEN_FIELDS
+ * ($lib/utils/hidden-fields): a page's hidden field either records what the person saw when it
+ * was drawn (an invitation's `shownUntil`, an account's `currentRole`: marked, sent as pressed by
+ * a form that waited for another one's answer, enhance-once.ts) or is named there with what else
+ * it is. A new hidden field is one or the other: left unmarked, a form waiting would take the
+ * value a colleague's change wrote, and act over it unseen; marked but not named, the summary of a
+ * refused form would link its message to a control that does not exist (ErrorSummary). A name
+ * written as an expression and marked (ConfirmedAction's `{name}`) is its caller's to name.
+ */
 function unmarkedBasis(source: string): string[] {
 	return hiddenInputs(source)
-		.filter(({ name, marked }) => !marked && !(name in HIDDEN_NOT_BASIS))
+		.filter(({ name, marked }) => {
+			const role = hiddenField(name)?.role;
+			if (!marked) return role === undefined || role === 'basis';
+			return role !== 'basis' && !(role === undefined && name.startsWith('{'));
+		})
 		.map(({ name }) => name);
 }
 
@@ -796,16 +787,32 @@ describe('architecture: hidden fields of what the person saw are marked', () => 
 			'\t{#each fields as field}<input type="hidden" name="shown_{field}" value={v} />{/each}',
 			'\t<input type="hidden" name="currentRole" value={role} data-basis />',
 			'\t<input type="text" name="reason" />',
+			// Review #14: marked, but unknown to the summary of a refused form (HIDDEN_FIELDS)…
+			'\t<input type="hidden" name="seenAt" value={at} data-basis />',
+			// … or marked although a save moves it on.
+			'\t<input type="hidden" name="version" value={v} data-basis />',
+			'\t<input type="hidden" {name} value={v} data-basis />',
 			'</form>'
 		].join('\n');
-		expect(unmarkedBasis(sample)).toEqual(['shownUntil', 'shown_{field}']);
+		expect(unmarkedBasis(sample)).toEqual(['shownUntil', 'shown_{field}', 'seenAt', 'version']);
 	});
 
+	const pages = () =>
+		['src/routes', 'src/lib/components'].flatMap(sourceFiles).filter((p) => p.endsWith('.svelte'));
+
 	it('marks every hidden field of the pages not named as something else', () => {
-		const offenders = ['src/routes', 'src/lib/components']
-			.flatMap(sourceFiles)
-			.filter((path) => path.endsWith('.svelte'))
-			.flatMap((path) => unmarkedBasis(textOf(path)).map((name) => `${path}: ${name}`));
+		const offenders = pages().flatMap((path) =>
+			unmarkedBasis(textOf(path)).map((name) => `${path}: ${name}`)
+		);
 		expect(offenders).toEqual([]);
+	});
+
+	it('names in HIDDEN_FIELDS only hidden fields a page writes', () => {
+		const written = new Set(
+			pages()
+				.flatMap((path) => hiddenInputs(textOf(path)))
+				.map((i) => i.name)
+		);
+		expect(Object.keys(HIDDEN_FIELDS).filter((name) => !written.has(name))).toEqual([]);
 	});
 });

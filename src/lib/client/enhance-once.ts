@@ -7,6 +7,7 @@ import { invalidateAll } from '$app/navigation';
 import { navigating } from '$app/state';
 import { tick } from 'svelte';
 import { frenchSpacing } from '$lib/utils/french-spacing';
+import { hiddenField } from '$lib/utils/hidden-fields';
 import type { SubmitFunction } from '@sveltejs/kit';
 import { answered, leaveUnasked } from './unsaved-typing';
 import { shownAnswer } from './refused-answer.svelte';
@@ -457,12 +458,6 @@ function holdUnderWay(release: () => void, outcome: () => Outcome): () => void {
 }
 
 /**
- * Hidden fields that say which version of the record a form is based on, not which record, row or
- * item it acts on: a save moves them on, and the form drawn in a form's place holds the next.
- */
-const VERSION_FIELDS = new Set(['version', 'seen_revision']);
-
-/**
  * The mark of a hidden field that records what the person saw when the page was drawn (`shownUntil`
  * of an invitation, `currentRole`, `shown_place`, `convened_at`…), for the server to refuse the
  * form if it changed since: a form that waited goes with what it held when pressed, never with
@@ -476,7 +471,8 @@ function identifies(field: Element): field is HTMLInputElement {
 	return (
 		field instanceof HTMLInputElement &&
 		field.type === 'hidden' &&
-		!VERSION_FIELDS.has(field.name) &&
+		// Not its version (HIDDEN_FIELDS): a save moves it on, the form drawn in its place holds the next.
+		hiddenField(field.name)?.role !== 'version' &&
 		!field.hasAttribute(BASIS_MARK)
 	);
 }

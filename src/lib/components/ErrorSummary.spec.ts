@@ -1,5 +1,6 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import { HIDDEN_FIELDS } from '$lib/utils/hidden-fields';
 import ErrorSummary from './ErrorSummary.svelte';
 
 /** The summary's links, in the order it shows them: target and text. */
@@ -61,6 +62,22 @@ describe('error summary', () => {
 		// The séance's « Membre présent » is a list to choose from, named userId: linked to.
 		expect(links({ errors: { userId: 'Choisissez un membre dans la liste.' } })).toEqual([
 			'userId Choisissez un membre dans la liste.'
+		]);
+	});
+
+	// Review #14: its own list of hidden fields lacked the import's fileName and the sign-in's
+	// redirectTo, which another list (architecture.spec.ts) named: one table now (HIDDEN_FIELDS).
+	it('says as text the message of every field only ever hidden, links those with a control', () => {
+		for (const [name, field] of Object.entries(HIDDEN_FIELDS)) {
+			const body = render(ErrorSummary, {
+				props: { errors: { [name]: 'Rechargez la page.' } }
+			}).body;
+			expect(body.includes('<a '), name).toBe(field.control !== undefined);
+		}
+		for (const name of ['fileName', 'redirectTo', 'token'])
+			expect(HIDDEN_FIELDS[name]?.control, name).toBeUndefined();
+		expect(links({ errors: { confirm: 'Cochez la case pour confirmer.' } })).toEqual([
+			'confirm Cochez la case pour confirmer.'
 		]);
 	});
 
