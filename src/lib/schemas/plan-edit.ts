@@ -4,6 +4,7 @@ import {
 	indicatorValueProblem,
 	type IndicatorKind
 } from '../utils/indicator-kinds';
+import type { IndicatorDefinition } from '../utils/indicator-target';
 import { markupToRichText } from '../utils/rich-text-markup';
 import type { RichText } from '../utils/rich-text';
 import {
@@ -162,16 +163,9 @@ export const ficheSchema = z.object({
 	...revisionShape
 });
 
-export interface IndicatorInput {
+export interface IndicatorInput extends IndicatorDefinition {
 	/** null: a new indicator. */
 	id: number | null;
-	label: string;
-	unit: string | null;
-	kind: IndicatorKind;
-	target: number | null;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
 	retire: boolean;
 	/** The box beside the unit ticked: its change confirmed although measurements are published. */
 	unitConfirmed?: boolean;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { portalSources } from './source-testing';
 import {
 	baselineText,
 	indicatorValueText,
@@ -93,5 +94,17 @@ describe('an indicator’s target and how far the latest value is from it', () =
 	it('says nothing without a target or without a value', () => {
 		expect(targetGap({ ...count, target: null }, 12)).toBeNull();
 		expect(targetGap(count, null)).toBeNull();
+	});
+});
+
+describe('an indicator’s definition', () => {
+	// Review #14: its six fields were declared, member by member, in the fiche form's input, the
+	// fiche's stored state, the workbook's row, the fiche page's indicator, the open data summary,
+	// the repository's write and here: a seventh field would have been added to some of them.
+	it('is declared once (TargetedIndicator, IndicatorDefinition), every other shape extending it', () => {
+		const declared = portalSources('src', 'scripts')
+			.filter(({ text }) => /\b(targetDate|baselineDate)\??: string \| null;/.test(text))
+			.map(({ path }) => path);
+		expect(declared).toEqual(['src/lib/utils/indicator-target.ts']);
 	});
 });

@@ -7,6 +7,10 @@ import {
 } from './format';
 import type { IndicatorKind } from './indicator-kinds';
 
+/**
+ * An indicator's six definition fields, as the plan gives them: how its values are written and what
+ * they aim at. Every other shape of an indicator extends this one (IndicatorDefinition).
+ */
 export interface TargetedIndicator {
 	unit: string | null;
 	kind: IndicatorKind;
@@ -14,6 +18,14 @@ export interface TargetedIndicator {
 	targetDate: string | null;
 	baseline: number | null;
 	baselineDate: string | null;
+}
+
+/**
+ * An indicator's definition with its label: the fiche form's row (IndicatorInput), the fiche as
+ * stored (IndicatorState), a row of the plan's workbook (IndicatorRow), a fiche's page (Indicator).
+ */
+export interface IndicatorDefinition extends TargetedIndicator {
+	label: string;
 }
 
 /**

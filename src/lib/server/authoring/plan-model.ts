@@ -1,4 +1,5 @@
 import type { IndicatorKind, OrganisationKind } from '../db/schema';
+import type { IndicatorDefinition } from '../../utils/indicator-target';
 import type { PlanInfo } from '../plan/repository';
 
 /**
@@ -92,16 +93,9 @@ export interface LinkRow {
 	linked: string;
 }
 
-export interface IndicatorRow {
+export interface IndicatorRow extends IndicatorDefinition {
 	fiche: string;
 	position: number;
-	label: string;
-	unit: string | null;
-	kind: IndicatorKind;
-	target: number | null;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
 }
 
 export function emptyPlanModel(): PlanModel {

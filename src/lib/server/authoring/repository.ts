@@ -15,20 +15,14 @@ import {
 	type FichePartner,
 	inPlanOrder
 } from '../plan/repository';
-import type { Database, FicheStatus, IndicatorKind, PlanRevisionTable } from '../db/schema';
+import type { Database, FicheStatus, PlanRevisionTable } from '../db/schema';
+import type { IndicatorDefinition } from '../../utils/indicator-target';
 import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
 import { withoutUnitEchoes } from './fiche-changes';
 
 /** An indicator of a fiche as stored now (FicheState); a workbook's row is plan-model's `IndicatorRow`. */
-export interface IndicatorState {
+export interface IndicatorState extends IndicatorDefinition {
 	id: number;
-	label: string;
-	unit: string | null;
-	kind: IndicatorKind;
-	target: number | null;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
 	retiredAt: string | null;
 }
 
@@ -280,14 +274,7 @@ export async function replaceLinks(
 			.execute();
 }
 
-export interface IndicatorFields {
-	label: string;
-	unit: string | null;
-	kind: IndicatorKind;
-	target: number | null;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
+export interface IndicatorFields extends IndicatorDefinition {
 	retiredAt: string | null;
 }
 

@@ -1,4 +1,4 @@
-import type { IndicatorKind } from '../../utils/indicator-kinds';
+import type { IndicatorDefinition } from '../../utils/indicator-target';
 import { FICHE_STATUSES, type FicheStatus } from '../../utils/vocabulary';
 import { NAMED_ORGANISATIONS } from '../../utils/rules';
 
@@ -18,18 +18,15 @@ export interface DashboardInput {
 	/** Validated updates per month ("2019-03") and per reporting organisation. */
 	updatesByMonth: { month: string; count: number }[];
 	updatesByOrganisation: { organisation: string; count: number }[];
-	indicators: {
-		fiche: string;
-		label: string;
-		unit: string | null;
-		target: number | null;
-		/** Absent from dashboards frozen in editions published before indicators had them. */
-		kind?: IndicatorKind;
-		targetDate?: string | null;
-		baseline?: number | null;
-		baselineDate?: string | null;
-		points: { date: string; value: number }[];
-	}[];
+	/**
+	 * Its kind, target date and baseline: absent from dashboards frozen in editions published
+	 * before indicators had them.
+	 */
+	indicators: (Pick<IndicatorDefinition, 'label' | 'unit' | 'target'> &
+		Partial<Pick<IndicatorDefinition, 'kind' | 'targetDate' | 'baseline' | 'baselineDate'>> & {
+			fiche: string;
+			points: { date: string; value: number }[];
+		})[];
 }
 
 export type StatusCounts = Record<FicheStatus, number>;

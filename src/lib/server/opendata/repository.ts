@@ -6,7 +6,8 @@ import {
 	inPlanBy,
 	noFicheOrInPlanBy
 } from '../authoring/revisions-repository';
-import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
+import type { DecisionKind, FicheStatus, Opinion } from '../db/schema';
+import type { IndicatorDefinition } from '../../utils/indicator-target';
 import {
 	ficheLinkedFiches,
 	ficheOwners,
@@ -49,17 +50,10 @@ export async function listFicheRelations(db: Executor, asOf?: string) {
 	);
 }
 
-export interface IndicatorSummary {
+export interface IndicatorSummary extends IndicatorDefinition {
 	id: number;
 	ficheId: number;
 	position: number;
-	label: string;
-	unit: string | null;
-	target: number | null;
-	kind: IndicatorKind;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
 	retiredAt: string | null;
 	count: number;
 	latest: { date: string; value: number } | null;

@@ -13,7 +13,8 @@ import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldSearchedText, searchAlternatives } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
-import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
+import type { Database, FicheStatus, OrganisationKind } from '../db/schema';
+import type { IndicatorDefinition } from '../../utils/indicator-target';
 import { indicatorRowInPlanBy, inPlanBy } from '../authoring/revisions-repository';
 import { parisDayEnd } from '../../utils/dates';
 
@@ -86,16 +87,9 @@ export interface Measurement {
 	value: number;
 	comment: string | null;
 }
-export interface Indicator {
+export interface Indicator extends IndicatorDefinition {
 	id: number;
 	position: number;
-	label: string;
-	unit: string | null;
-	target: number | null;
-	kind: IndicatorKind;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
 	/** A retired indicator keeps its measurements and takes no new ones. */
 	retiredAt: string | null;
 	measurements: Measurement[];
