@@ -5,7 +5,7 @@ import PrintPage from './bilans/[year=annee]/impression/+page.svelte';
 import * as print from './bilans/[year=annee]/impression/+page.server';
 import FichePage from './bilans/[year=annee]/fiches/[code=fiche]/+page.svelte';
 import * as fiche from './bilans/[year=annee]/fiches/[code=fiche]/+page.server';
-import { withKeptHtml } from '$lib/server/render/kept-html';
+import { answerWithKeptHtml } from '$lib/server/render/kept-html';
 import { routeEvent } from './route-testing';
 
 const anonymous = { user: null, session: null } as never;
@@ -33,7 +33,7 @@ export function editionPages(code: string) {
 
 /**
  * A page's HTML as an anonymous visitor receives it (its `load`, then the page rendered, and the
- * HTML kept once per change written in, as the server's last hook writes it).
+ * HTML kept once per change written in by the server's last hook's own answerWithKeptHtml).
  */
 export async function visitorHtml(
 	Page: never,
@@ -44,7 +44,8 @@ export async function visitorHtml(
 ): Promise<string> {
 	const event = routeEvent(path, route, params, anonymous) as { locals: App.Locals };
 	const data = await load(event as never);
-	return withKeptHtml(render(Page, { props: { data } as never }).body, event.locals.keptHtml ?? []);
+	const page = new Response(render(Page, { props: { data } as never }).body);
+	return (await answerWithKeptHtml(page, event.locals.keptHtml ?? [])).text();
 }
 
 /** A page's text as a reader reads it (tags and comments dropped, any spaces as one). */

@@ -147,14 +147,6 @@ function marksIn(text: string, kept: readonly KeptHtml[]) {
 	return found.sort((a, b) => a.at - b.at);
 }
 
-/** A page's HTML with its marks replaced (the page as its answer carries it). */
-export function withKeptHtml(text: string, kept: readonly KeptHtml[]): string {
-	let written = text;
-	for (const { mark, html } of marksIn(text, kept))
-		written = written.replaceAll(mark, () => html.html);
-	return written;
-}
-
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
