@@ -2,6 +2,7 @@ import { actorRefusal } from './acting';
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import { mailIsRelayed, queueMail, relayDownSince } from '../mail/outbox';
+import { readLink } from '../mail/links';
 import { invitationMail, passwordResetMail, type LinkToken } from '../mail/messages';
 import { ok, refuse, type Result } from '../result';
 import { checkPasswordPolicy, hashPassword, passwordContext } from './password';
@@ -206,26 +207,27 @@ export async function revokeInvitation(
 /** The pages a one-time link leads to, and where its row is found. */
 const LINK_PAGES = {
 	invitation: findInvitation,
-	'mot-de-passe-oublie': findPasswordReset
+	passwordReset: findPasswordReset
 } as const;
 
 /**
  * Why a one-time link of a message waiting to be sent will not work at `at`, or null: replaced by
  * a newer link, already used, ended (a password change, a disabled account, a revoked invitation)
  * or expired. The sender does not send such a message (MailSender's `linkProblem`). A link the
- * portal did not write in this form (it always does) is let through.
+ * portal did not write in this form (it always does: linkPath, read back by readLink, mail/links.ts)
+ * is let through.
  */
 export async function oneTimeLinkProblem(
 	db: Executor,
 	link: string,
 	at: number
 ): Promise<string | null> {
-	const path = URL.canParse(link) ? new URL(link).pathname : '';
-	const match = /\/(invitation|mot-de-passe-oublie)\/([^/?#]+)$/.exec(path);
-	const parts = match ? splitToken(match[2]!) : null;
-	if (!match || !parts) return null;
-	const invitation = match[1] === 'invitation';
-	const row = await LINK_PAGES[match[1] as keyof typeof LINK_PAGES](db, parts.id);
+	const read = URL.canParse(link) ? readLink(link) : null;
+	const kind = read?.kind === 'invitation' || read?.kind === 'passwordReset' ? read.kind : null;
+	const parts = read && kind ? splitToken(read.token) : null;
+	if (!kind || !parts) return null;
+	const invitation = kind === 'invitation';
+	const row = await LINK_PAGES[kind](db, parts.id);
 	const remedy = invitation
 		? 'Renvoyez l’invitation depuis la liste des comptes si elle est encore attendue.'
 		: 'La personne peut demander un nouveau lien.';

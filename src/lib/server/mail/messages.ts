@@ -13,6 +13,7 @@ import {
 	RESET_LIFETIME_WORDS
 } from '../../utils/rules';
 import { ROLE_LABELS, ROLE_PURPOSES } from '../../utils/vocabulary';
+import { linkPath } from './links';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
 import type { Role, SittingFacts } from '../db/schema';
@@ -48,7 +49,7 @@ export function invitationMail(
 			],
 			action: {
 				label: 'Choisir un nouveau mot de passe',
-				url: absoluteUrl(`/invitation/${token}`),
+				url: absoluteUrl(linkPath('invitation', token)),
 				oneTimeLink: true,
 				expiresAt
 			},
@@ -66,7 +67,7 @@ export function invitationMail(
 		],
 		action: {
 			label: 'Choisir mon mot de passe',
-			url: absoluteUrl(`/invitation/${token}`),
+			url: absoluteUrl(linkPath('invitation', token)),
 			oneTimeLink: true,
 			expiresAt
 		},
@@ -102,7 +103,7 @@ export function passwordResetMail(
 		],
 		action: {
 			label: 'Choisir un nouveau mot de passe',
-			url: absoluteUrl(`/mot-de-passe-oublie/${token}`),
+			url: absoluteUrl(linkPath('passwordReset', token)),
 			oneTimeLink: true,
 			expiresAt
 		},

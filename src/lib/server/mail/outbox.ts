@@ -21,6 +21,7 @@ import { ensureSecret, findUserById } from '../auth/repository';
 import type { User } from '../auth/users';
 import { CATEGORIES, findPreferences, type Category } from './preferences-repository';
 import { ONE_TIME_LINK, renderMail, type MailParts } from './templates';
+import { linkPath } from './links';
 
 /**
  * What every service calls, inside the transaction of the event that causes a message:
@@ -139,7 +140,7 @@ export async function queueNotification(
 		{
 			...parts,
 			stop: `Pour ne plus recevoir ${KIND_WORDS[kind] ?? CATEGORY_WORDS[category]}, suivez le lien « Se désabonner » puis confirmez sur la page qu’il ouvre, ou changez vos préférences.`,
-			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}/un-clic`),
+			unsubscribeUrl: absoluteUrl(linkPath('unsubscribe', token)),
 			preferencesUrl: absoluteUrl('/compte#courriels')
 		},
 		now,

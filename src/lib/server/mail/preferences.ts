@@ -4,6 +4,7 @@ import { recordAudit, roleHeldAt } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
 import { outdatedCampaignMail } from '../campaigns/service';
 import { ok, refuse, type Result } from '../result';
+import { readLink } from './links';
 import { readUnsubscribeToken, UNSUBSCRIBE_TOKEN } from './outbox';
 import {
 	CATEGORIES,
@@ -182,9 +183,12 @@ export async function unwantedNotification(
 		return 'le destinataire a changé d’organisation depuis que le message a été écrit : il concernait son ancienne organisation.';
 	// The portal's own link, stored with the message: its category read as written, signed before
 	// the address was (a message waiting since an upgrade) or since alike.
-	const category = new RegExp(`/desabonnement/${UNSUBSCRIBE_TOKEN}/un-clic$`).exec(
-		message.unsubscribeUrl
-	)?.[2] as Category | undefined;
+	const link = readLink(message.unsubscribeUrl);
+	const category = (
+		link?.kind === 'unsubscribe'
+			? new RegExp(`^${UNSUBSCRIBE_TOKEN}$`).exec(link.token)?.[2]
+			: undefined
+	) as Category | undefined;
 	if (category && !(await findPreferences(db, user.id))[category])
 		return 'le destinataire a désactivé ces messages depuis que celui-ci a été écrit.';
 	if (message.campaignId !== null)

@@ -9,6 +9,7 @@ import {
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
+import { linkPath } from '$lib/server/mail/links';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
@@ -27,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function invitationUrl(origin: string, token: string): string {
-	return `${origin}/invitation/${token}`;
+	return `${origin}${linkPath('invitation', token)}`;
 }
 
 /** The account an action names (`userId`); 0, which names none, when the value is no id. */
