@@ -1,5 +1,6 @@
 import type { APIRequestContext, Dialog } from '@playwright/test';
 import { expect, test } from './helpers/portal';
+import { fieldsReleased } from './helpers/forms';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
 import { cancelConvenedSitting } from './helpers/commission';
@@ -747,6 +748,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	await otherTab.goto(`/commission/seances/${id}`);
 	await waitForHydration(otherTab);
 	await otherTab.getByLabel('Invité').fill('Mme Invitée Tardive');
+	await fieldsReleased(page);
 	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
 	await expect(page).toHaveURL(/\/commission\?supprimee=\d+$/);

@@ -4,6 +4,7 @@ import { ACCOUNTS, apiAs, loginPage, portalDatabase, signInThroughForm } from '.
 import { expectNoAxeViolations } from './helpers/axe';
 import { cancelConvenedSitting } from './helpers/commission';
 import { expect, test } from './helpers/portal';
+import { fieldsReleased } from './helpers/forms';
 import { screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
@@ -347,6 +348,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	const close = page.getByRole('button', { name: 'Clore la campagne « Bilan des assureurs »' });
 	await close.click();
 	await expect(page.getByRole('alert')).toContainText('Cochez la case pour confirmer la clôture');
+	await fieldsReleased(page);
 	await page.getByLabel('Plus aucun rappel ne partira : clore la campagne').check();
 	await close.click();
 	await expect(page.getByRole('status').first()).toContainText('Campagne close');

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signedIn, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { fieldsReleased } from './helpers/forms';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
 
@@ -337,6 +338,7 @@ test('an indicator’s unit over published measurements: refused beside the fiel
 	await expect(unit).toHaveValue('bornes installées');
 	const box = admin.getByLabel('Changer l’unité des mesures publiées');
 	await expect(box).not.toBeChecked();
+	await fieldsReleased(admin);
 	await box.check();
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
@@ -685,7 +687,7 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	);
 	// The form's fields are held until the refusal's answer is fully applied, the page's data read
 	// again included (holdFields): a click on the box meanwhile does nothing (ci41, under load).
-	await expect(page.locator('[data-sending]')).toHaveCount(0);
+	await fieldsReleased(page);
 	await page.getByLabel('Un abandon ne se défait pas : abandonner la fiche 7-3').check();
 	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
 	await expect(page.getByRole('status')).toContainText('Fiche abandonnée.');
@@ -863,6 +865,7 @@ test('an abandon sent from a page opened before a colleague moved the fiche: ref
 	await expect(stale.locator('#abandon-reason')).toHaveValue('Reprise par un autre dispositif');
 	await expect(stale.locator('main')).not.toContainText('Cette fiche est abandonnée');
 
+	await fieldsReleased(stale);
 	await stale.locator('#abandon-confirm').check();
 	await stale.getByRole('button', { name: 'Abandonner la fiche' }).click();
 	await expect(stale.getByRole('status')).toContainText('Fiche abandonnée');

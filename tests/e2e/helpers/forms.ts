@@ -1,4 +1,4 @@
-import { expect, type Locator, type Response } from '@playwright/test';
+import { expect, type Locator, type Page, type Response } from '@playwright/test';
 
 /**
  * Sends a form (`send` presses its button, or Enter in a field) and waits until the page has shown
@@ -14,5 +14,17 @@ export async function sendAndWait(form: Locator, send: () => Promise<void>): Pro
 	await send();
 	const answer = await answered;
 	await expect(form).not.toHaveAttribute('aria-busy');
+	await fieldsReleased(form.page());
 	return answer;
+}
+
+/**
+ * Waits until no field of the page is held by a form sent (`[data-sending]`, holdFields in
+ * src/lib/client/enhance-once.ts): a form's fields are given back once its answer, a refusal too,
+ * is fully applied, the page's data read again included — after the alert shows and `aria-busy`
+ * goes. A box or a choice clicked before refuses the click: what a test acting on a form just
+ * refused waits for (ci41, the abandon box of 7-3, under load).
+ */
+export async function fieldsReleased(page: Page): Promise<void> {
+	await expect(page.locator('[data-sending]')).toHaveCount(0);
 }
