@@ -196,7 +196,8 @@ describe('the notice of a campaign closed', () => {
 describe('the organisations the campaign does not wait for, in its table by fiche', () => {
 	it('are named together after those it waits for, as the commission’s file names them', async () => {
 		const id = await openOne();
-		const byFiche = /<table>\s*<caption[^>]*>Avancement par fiche<\/caption>([\s\S]*?)<\/table>/;
+		const byFiche =
+			/<table[^>]*>\s*<caption[^>]*>Avancement par fiche<\/caption>([\s\S]*?)<\/table>/;
 		const table = shownText(byFiche.exec(await campaignPage(id, ''))![1]!);
 		expect(table).toContain(
 			'1-1 Accompagnement des élus aux enjeux du numériqueCDG46 : manquante Non attendues, faute de compte partenaire actif (ni prévenues ni comptées) : ADCF, AMF46, Organismes de formation, SGAR, Syndicat mixte Lot numérique1-2 '

@@ -1,6 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { addAlias, listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
+import { dropOtherAliasesNamed } from '$lib/server/authoring/import-repository';
 import {
 	editOrganisation,
 	mergeOrganisations,
@@ -249,7 +250,7 @@ describe('a renamed organisation, on its page', () => {
 		);
 	});
 
-	it('tells its own renames only, not another organisation’s that bore the name before an import gave it away', async () => {
+	it('tells its own renames only, not another organisation’s that bore the name before an import gave it away (data kept from before the workbook refused it)', async () => {
 		// Review s57: the day of a former name was looked up among every organisation's renames.
 		// CPAM, renamed, leaves « CPAM »; an import gives it to EPM, which is merged into EPCI:
 		// EPCI's « CPAM » came with the merge, it was never renamed so.
@@ -270,6 +271,10 @@ describe('a renamed organisation, on its page', () => {
 			new Date('2026-12-01T10:00:00Z')
 		);
 		expect(renamed.ok).toBe(true);
+		// A workbook now refuses another organisation's former name (as the form does); before that
+		// rule, the import took « CPAM » and dropped it from CPAM's former names, as done here first.
+		const epm = (await listAdminOrganisations(portal.db)).find((o) => o.slug === 'epm')!;
+		await dropOtherAliasesNamed(portal.db, 'CPAM', epm.id);
 		const bytes = await editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) =>
 			workbook.eachSheet((sheet) =>
 				sheet.eachRow((row) =>
