@@ -92,6 +92,7 @@ export const load: PageServerLoad = async (event) => {
 	const outside = (axis: string, orientation: string | null) =>
 		(query.axis !== undefined && axis !== query.axis) ||
 		(query.orientation !== undefined && orientation !== null && orientation !== query.orientation);
+	const searchAlone = query.text !== undefined && Object.keys(query).length === 1;
 	return renderedOnly(event, {
 		axes: lists.axes,
 		orientations: lists.orientations.map((o) => ({ ...o, outside: outside(o.axis, null) })),
@@ -104,11 +105,15 @@ export const load: PageServerLoad = async (event) => {
 		formerName: query.text
 			? (formerNames.get(organisationNameKey(values.text ?? '')) ?? null)
 			: null,
-		// A search that found no fiche, held by a label of the plan (which it does not read): the
-		// page says so, with the filters that list those fiches.
-		labelsHolding: query.text && fiches.length === 0 ? labelsHoldingSearch(query.text, lists) : [],
+		// A search alone that found no fiche, held by a label of the plan (which it does not read):
+		// the page says so, with the filters that list those fiches. Beside another filter, that
+		// filter may be what emptied the list: nothing is said of the labels.
+		labelsHolding:
+			query.text && searchAlone && fiches.length === 0
+				? labelsHoldingSearch(query.text, lists)
+				: [],
 		// Nothing but a search: « Aucune fiche ne contient « … » » says why nothing was found.
-		searchAlone: query.text !== undefined && Object.keys(query).length === 1,
+		searchAlone,
 		values,
 		ignored
 	});
