@@ -259,14 +259,14 @@ export async function listFicheMoves(
 }
 
 /**
- * The code each of `ficheIds` had at the end of `day` in Paris (a séance's day, when it was held),
- * for those moved to another objective since (the code before their first move after it); a fiche
- * not moved since is not in the map.
+ * The code each of `ficheIds` had at `moment` (a UTC ISO timestamp), for those moved to another
+ * objective since (the code before their first move after it); a fiche not moved since is not in
+ * the map.
  */
-export async function findFicheCodesOn(
+export async function findFicheCodesAt(
 	db: Executor,
 	ficheIds: number[],
-	day: string
+	moment: string
 ): Promise<Map<number, string>> {
 	if (ficheIds.length === 0) return new Map();
 	const moves = await db
@@ -275,7 +275,7 @@ export async function findFicheCodesOn(
 		.where('entity', '=', 'fiche')
 		.where('action', '=', 'moved')
 		.where('entity_id', 'in', ficheIds)
-		.where('created_at', '>=', parisDayEnd(day))
+		.where('created_at', '>=', moment)
 		.orderBy('id')
 		.execute();
 	const codes = new Map<number, string>();

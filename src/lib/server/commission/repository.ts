@@ -1,13 +1,13 @@
 import { sortByName } from '../../utils/text';
 import type { Expression, QueryCreator, SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../db';
-import { parisDate } from '../../utils/dates';
+import { parisDate, parisDayEnd } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan, validatedBy, inPlanOrder } from '../plan/repository';
 import {
 	apartFromPlanLoad,
 	ficheAddedAt,
-	findFicheCodesOn
+	findFicheCodesAt
 } from '../authoring/revisions-repository';
 import type {
 	Database,
@@ -169,6 +169,15 @@ export async function listSittings(
 	}));
 }
 
+/**
+ * Until when a closed séance's record names the plan as it was: the end of the day it was held, or
+ * its closing when that came first (closed on its day, its relevé named the codes of that moment).
+ */
+function recordedUntil(heldOn: string, closedAt: string | null): string {
+	const dayEnd = parisDayEnd(heldOn);
+	return closedAt !== null && closedAt < dayEnd ? closedAt : dayEnd;
+}
+
 export async function findSitting(db: Executor, id: number): Promise<SittingRecord | undefined> {
 	const sitting = await fromLiveSittings(db)
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
@@ -193,10 +202,11 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 	const ficheIds = items.map((i) => i.ficheId).filter((v): v is number => v !== null);
 	const links = await listFicheOrganisationLinks(db, ficheIds);
 	// A closed séance is a record of its day (held_on, the day it was held, not its closing, which
-	// may come days later): a fiche moved since that day is named as it was then too.
+	// may come days later): a fiche moved since that day is named as it was then too — or since its
+	// closing, when it was closed on that day (its relevé, sent at closing, named the code then).
 	const codesThen =
 		sitting.state === 'closed'
-			? await findFicheCodesOn(db, ficheIds, sitting.heldOn)
+			? await findFicheCodesAt(db, ficheIds, recordedUntil(sitting.heldOn, sitting.closedAt))
 			: new Map<number, string>();
 	return {
 		...sitting,

@@ -308,6 +308,32 @@ describe('closing a séance closed meanwhile', () => {
 });
 
 describe('a closed séance’s fiches', () => {
+	// Review s58: closed on its own day (16:00 in Paris), then a fiche moved that evening: the relevé
+	// sent at closing named the code then, the page must too.
+	it('are named by their code at its closing when it was closed on its day', async () => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const held = await heldSitting(db, member, {
+			heldOn: '2026-06-15',
+			title: 'Commission des usages numériques',
+			fiches: ['13-1']
+		});
+		const closed = await changeSittingState(
+			db,
+			member,
+			held.sittingId,
+			'closed',
+			null,
+			new Date('2026-06-15T14:00:00Z')
+		);
+		expect(closed).toEqual({ ok: true });
+		const evening = await moveFiche(db, admin, '13-1', 3, new Date('2026-06-15T16:00:00Z'));
+		if (!evening.ok) throw new Error(evening.message);
+		const sitting = (await findSitting(db, held.sittingId))!;
+		expect(sitting.items.map((i) => [i.fiche?.code, i.fiche?.codeThen])).toEqual([
+			[evening.value.code, '13-1']
+		]);
+	});
+
 	it('are named by the code they had on its day too (not at its closing), when they moved since', async () => {
 		const admin = await createTestUser(db, PEOPLE.admin);
 		const held = await heldSitting(db, member, {
