@@ -58,6 +58,12 @@ describe('NewAccountSchema', () => {
 		expect(messages('Ale\u03be Durand')).toHaveLength(1);
 		// A hyphen or an apostrophe does not part a word: « Анна-Marie » mixes two scripts in one.
 		expect(messages('\u0410нна-Marie Durand')).toHaveLength(1);
+		// Review of the merged change (s58): a word all in look-alike letters beside Latin words
+		// (« Сохе », Cyrillic, reads « Coxe ») passed word by word.
+		expect(messages('Alice \u0421\u043e\u0445\u0435')).toEqual([
+			'« \u0421\u043e\u0445\u0435 » est écrit en lettres cyrilliques ou grecques qui ressemblent toutes à des lettres latines, à côté de mots en lettres latines : retapez-le au clavier.'
+		]);
+		expect(messages('\u0410\u0412\u0415 Durand')).toHaveLength(1);
 		for (const name of [
 			'Алиса Иванова',
 			'Αλίκη',

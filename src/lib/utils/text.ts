@@ -88,11 +88,25 @@ export function mixedScripts(name: string): string | null {
  * searched and named in the plan's workbook by its letters.
  */
 export function mixedScriptWord(name: string): string | null {
-	for (const word of name.trim().split(/\s+/u)) {
+	const words = name.trim().split(/\s+/u);
+	for (const word of words) {
 		const mixed = mixedScripts(word);
 		if (mixed) return `Chaque mot du nom s’écrit dans un seul alphabet ; « ${word} » ${mixed}.`;
 	}
+	// Beside Latin words, a word all of whose letters are Cyrillic or Greek look-alikes of Latin
+	// ones (« Alice Сохе » reads « Alice Coxe ») is the same deceit as a mixed word.
+	if (words.some((word) => /\p{Script=Latin}/u.test(word.normalize('NFKC')))) {
+		const disguised = words.find(allLookalikes);
+		if (disguised)
+			return `« ${disguised} » est écrit en lettres cyrilliques ou grecques qui ressemblent toutes à des lettres latines, à côté de mots en lettres latines : retapez-le au clavier.`;
+	}
 	return null;
+}
+
+/** Whether every letter of `word` is a Cyrillic or Greek look-alike of a Latin one (LOOKALIKE_LETTERS). */
+function allLookalikes(word: string): boolean {
+	const letters = word.normalize('NFKC').match(/\p{L}/gu) ?? [];
+	return letters.length > 0 && letters.every((letter) => LOOKALIKE_LETTERS.includes(letter));
 }
 
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
