@@ -78,15 +78,18 @@ export interface ProgressUpdateRecord {
 	updatedBy: number | null;
 	submittedAt: string | null;
 	lastPostKey: string | null;
-	measurements: {
-		indicatorId: number;
-		indicatorLabel: string;
-		indicatorKind: IndicatorKind;
-		indicatorUnit: string | null;
-		measuredOn: string;
-		value: number;
-		comment: string | null;
-	}[];
+	measurements: UpdateMeasurement[];
+}
+
+/** A value an update gives for one of its fiche's indicators, as its page names it. */
+export interface UpdateMeasurement {
+	indicatorId: number;
+	indicatorLabel: string;
+	indicatorKind: IndicatorKind;
+	indicatorUnit: string | null;
+	measuredOn: string;
+	value: number;
+	comment: string | null;
 }
 
 function updateQuery(db: Executor) {
@@ -960,14 +963,7 @@ export async function setReplacedMeasurementsAside(
 }
 
 /** A value of an update that a later validated update replaced, as the update's page names it. */
-export interface ReplacedValue {
-	indicatorId: number;
-	indicatorLabel: string;
-	indicatorKind: IndicatorKind;
-	indicatorUnit: string | null;
-	measuredOn: string;
-	value: number;
-	comment: string | null;
+export interface ReplacedValue extends UpdateMeasurement {
 	/** The update whose validation replaced it, and its organisation (who may see it). */
 	replacedBy: number;
 	replacedByOrganisationId: number | null;
