@@ -80,16 +80,26 @@ describe('documentation', () => {
 
 	// The folder map is where a newcomer looks for a module: focusable-when-scrolling.ts and
 	// drop-empty-fields.ts, among others, were in src/lib/client and not in it.
-	it('names in README’s folder map every module of src/lib/client', () => {
-		const line = read('README.md')
-			.split('\n')
-			.find((l) => /^ {4}client\/ /.test(l));
+	// A folder of it (enhance-once/) has its own line below, which names each of its modules.
+	it('names in README’s folder map every module of src/lib/client and of its folders', () => {
+		const map = read('README.md').split('\n');
+		const entries = readdirSync(new URL('../src/lib/client', import.meta.url), {
+			withFileTypes: true
+		});
+		const unnamed = (line: string | undefined, folder: string) =>
+			readdirSync(new URL(`../src/lib/client/${folder}`, import.meta.url)).filter(
+				(f) => /\.(ts|js|svelte)$/.test(f) && !f.endsWith('.spec.ts') && !line?.includes(f)
+			);
+		const line = map.find((l) => /^ {4}client\/ /.test(l));
 		expect(line).toBeDefined();
-		const modules = readdirSync(new URL('../src/lib/client', import.meta.url)).filter(
-			(f) => /\.(ts|js|svelte)$/.test(f) && !f.endsWith('.spec.ts')
-		);
-		expect(modules.length).toBeGreaterThan(5);
-		expect(modules.filter((f) => !line!.includes(f))).toEqual([]);
+		expect(entries.filter((entry) => entry.isFile()).length).toBeGreaterThan(5);
+		const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+		expect(folders.filter((folder) => !line!.includes(`${folder}/`))).toEqual([]);
+		expect(unnamed(line, '')).toEqual([]);
+		for (const folder of folders) {
+			const own = map.find((l) => l.startsWith(`      ${folder}/ `));
+			expect(unnamed(own, folder), folder).toEqual([]);
+		}
 	});
 
 	// Readback s47: README and operations.md gave three different peaks of the server's memory.

@@ -762,7 +762,7 @@ function hiddenInputs(source: string): { name: string; marked: boolean }[] {
  * The hidden fields of `source` whose `data-basis` mark disagrees with their role in HIDDEN_FIELDS
  * ($lib/utils/hidden-fields): a page's hidden field either records what the person saw when it
  * was drawn (an invitation's `shownUntil`, an account's `currentRole`: marked, sent as pressed by
- * a form that waited for another one's answer, enhance-once.ts) or is named there with what else
+ * a form that waited for another one's answer, enhance-once/form-basis.ts) or is named there with what else
  * it is. A new hidden field is one or the other: left unmarked, a form waiting would take the
  * value a colleague's change wrote, and act over it unseen; marked but not named, the summary of a
  * refused form would link its message to a control that does not exist (ErrorSummary). A name

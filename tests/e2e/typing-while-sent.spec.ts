@@ -6,7 +6,7 @@ import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
 /**
  * What is typed while a form is sent, or while its refusal reads the page's data again, is never
- * lost nor taken for saved (src/lib/client/enhance-once.ts, holdFields and readingPageData;
+ * lost nor taken for saved (src/lib/client/enhance-once/, holdFields and readingPageData;
  * src/lib/client/unsaved-typing.ts), and every form of typing asks before the page is left.
  */
 

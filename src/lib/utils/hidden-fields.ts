@@ -2,7 +2,7 @@
  * What a hidden field of a form is:
  * - `basis`: what the person saw when the page was drawn (a role, an invitation's end, the
  *   decisions listed), marked `data-basis`: the server refuses the form if it changed since, and a
- *   form that waited goes with what it held when pressed (enhance-once.ts);
+ *   form that waited goes with what it held when pressed (enhance-once/form-basis.ts);
  * - `version`: the version of the record the form is based on, which a save moves on (the form
  *   drawn in a form's place holds the next);
  * - `target`: the record, row or item the form acts on (an id);
@@ -21,7 +21,7 @@ export interface HiddenField {
  * Every hidden field of the portal's forms, by its name as its page writes it, with its role: the
  * summary of a refused form says their messages as text, having no control to link to
  * (ErrorSummary); a form waiting for another's answer keeps the `basis` and `target` ones as they
- * were and takes the next `version` (enhance-once.ts); architecture.spec.ts fails for a hidden
+ * were and takes the next `version` (enhance-once/form-basis.ts); architecture.spec.ts fails for a hidden
  * field of a page not named here, or whose `data-basis` mark disagrees with its role. A name that
  * begins with `shown` (`shown_place`, `shownUntil`) is a `basis` without being listed (hiddenField).
  */

@@ -20,7 +20,7 @@ export async function sendAndWait(form: Locator, send: () => Promise<void>): Pro
 
 /**
  * Waits until no field of the page is held by a form sent (`[data-sending]`, holdFields in
- * src/lib/client/enhance-once.ts): a form's fields are given back once its answer, a refusal too,
+ * src/lib/client/enhance-once/held-fields.ts): a form's fields are given back once its answer, a refusal too,
  * is fully applied, the page's data read again included — after the alert shows and `aria-busy`
  * goes. A box or a choice clicked before refuses the click: what a test acting on a form just
  * refused waits for (ci41, the abandon box of 7-3, under load).

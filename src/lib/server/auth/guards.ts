@@ -27,7 +27,7 @@ function sentByScript(event: Event): boolean {
 /**
  * Not signed in: 303 to /connexion, coming back here afterwards. A form sent by the page's script
  * (SvelteKit's `enhance`, which marks the request) is answered 401 instead: the form then stays as
- * typed, with the message above it (src/lib/client/enhance-once.ts), where following the redirect
+ * typed, with the message above it (src/lib/client/enhance-once/send-once.ts), where following the redirect
  * would replace the page and lose what was typed. A session cookie sent but no longer valid (see
  * hooks.server.ts) adds `session=finie`: /connexion then says the session ended.
  */
@@ -62,7 +62,7 @@ const KEPT = 'Rien n’a été enregistré et votre saisie est conservée ci-des
 
 /**
  * Signed in but not allowed: journaled, then 403. A form sent by the page's script gets a message
- * for its alert (src/lib/client/enhance-once.ts keeps the typing, as for a 401). `reason`: why this
+ * for its alert (src/lib/client/enhance-once/send-once.ts keeps the typing, as for a 401). `reason`: why this
  * account may not (a service's refusal, « Votre organisation ne porte pas cette fiche… », or
  * refusalReason's, with the 403 page's link onward when it has one), said as it is — signing in again would not change it; without it, the account signed in may be another
  * one than the page's (signed in again in another tab), and the alert offers to sign in.

@@ -50,7 +50,7 @@ function shownUntil(formData: FormData): number | null {
 
 /**
  * The row's `shownUntil` as this save left it (its invitation's end; none once revoked): a form of
- * the same row pressed while it was under way goes with it (enhance-once.ts, `ownBasis`), rather
+ * the same row pressed while it was under way goes with it (enhance-once/form-basis.ts, `ownBasis`), rather
  * than being refused over an invitation the person sent themselves.
  */
 function ownBasis(until: number | null) {

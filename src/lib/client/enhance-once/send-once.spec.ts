@@ -64,7 +64,7 @@ function settled<T>(promise: Promise<T>): Promise<T | 'waiting'> {
 
 beforeAll(() => {
 	// The fast project shares its modules between files (isolate: false): a page's spec may have
-	// loaded enhance-once.ts with the real `$app/forms` before; dropped, it is loaded again below
+	// loaded send-once.ts with the real `$app/forms` before; dropped, it is loaded again below
 	// with the mocks above.
 	vi.resetModules();
 	for (const name of [
@@ -102,7 +102,7 @@ afterAll(() => {
 
 describe('a form sent while another is under way', () => {
 	it('whose submit function throws once it waited is given back: the forms sent after it do not wait for it', async () => {
-		const { enhanceOnce } = await import('./enhance-once');
+		const { enhanceOnce } = await import('./send-once');
 		const save = new PageForm('?/enregistrer');
 		const retire = new PageForm('?/retirer');
 		const next = new PageForm('?/enregistrer');
