@@ -58,7 +58,7 @@ export function focusOwn(element: HTMLElement, options?: FocusOptions): void {
 }
 
 /** Where the focus is as a form is sent, and how many times the person had moved it (`movedOn`). */
-interface FocusAtSend {
+export interface FocusAtSend {
 	element: Element | null;
 	moves: number;
 }
