@@ -1004,11 +1004,33 @@ describe('the convener’s summary', () => {
 			null
 		);
 		expect(summary).toMatch(
-			/^Convocation écrite pour 1\u00a0membre de la commission et 0\u00a0partenaire concerné, et 1\u00a0partenaire dont les fiches ne sont plus à l’ordre du jour, mais pas envoyée : /
+			/^Convocation écrite pour 1\u00a0membre de la commission et 1\u00a0partenaire dont les fiches ne sont plus à l’ordre du jour, mais pas envoyée : /
 		);
 		expect(summary).toContain('cette convocation ne vous parvient pas.');
 		expect(summary).toContain(
 			'Claude Commission, un compte d’AMF46 ne reçoivent pas les messages de la commission (préférences, à /compte) : à prévenir autrement.'
+		);
+	});
+	// Review s59: « Convocation envoyée à 1 membre de la commission et 0 partenaire concerné. »
+	it('names only the counts that are not zero', () => {
+		const summary = (members: number, partners: number, released: number) =>
+			convocationSummary({ members, partners, released, notReached: [] }, true, null);
+		expect(summary(1, 0, 0)).toBe('Convocation envoyée à 1\u00a0membre de la commission.');
+		expect(summary(0, 2, 0)).toBe('Convocation envoyée à 2\u00a0partenaires concernés.');
+		expect(summary(0, 0, 1)).toBe(
+			'Convocation envoyée à 1\u00a0partenaire dont les fiches ne sont plus à l’ordre du jour.'
+		);
+		expect(summary(3, 1, 2)).toBe(
+			'Convocation envoyée à 3\u00a0membres de la commission, 1\u00a0partenaire concerné et 2\u00a0partenaires dont les fiches ne sont plus à l’ordre du jour.'
+		);
+		expect(
+			convocationSummary(
+				{ members: 0, partners: 0, released: 0, notReached: ['vous-même'] },
+				true,
+				null
+			)
+		).toBe(
+			'Aucune convocation n’a été écrite : ni les membres de la commission ni les partenaires concernés ne reçoivent ses messages. Vous ne recevez pas les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
 		);
 	});
 	// Hostile probe s45: « Convocation envoyée à 2 membres… » while the relay was known down.

@@ -140,7 +140,20 @@ export function convocationSummary(
 	downSince: number | null
 ): string {
 	const { members, partners, released, notReached } = written;
-	const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
+	// Only the counts that are not zero: « à 1 membre de la commission », never « et 0 partenaire ».
+	const to = listInWords(
+		[
+			members > 0 ? `${pluralize(members, 'membre', 'membres')} de la commission` : '',
+			partners > 0 ? pluralize(partners, 'partenaire concerné', 'partenaires concernés') : '',
+			released > 0
+				? pluralize(
+						released,
+						'partenaire dont les fiches ne sont plus à l’ordre du jour',
+						'partenaires dont les fiches ne sont plus à l’ordre du jour'
+					)
+				: ''
+		].filter(Boolean)
+	);
 	const others = notReached.filter((who) => who !== 'vous-même');
 	const named = others.join(', ');
 	const left = `${
@@ -152,6 +165,9 @@ export function convocationSummary(
 			? ''
 			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} pas les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 	}`;
+	// Everyone to write to turned the commission's messages off (or nobody to write to): none left.
+	if (to === '')
+		return `Aucune convocation n’a été écrite : ni les membres de la commission ni les partenaires concernés ne reçoivent ses messages.${left}`;
 	if (relayed && downSince !== null)
 		return `Convocation écrite pour ${to} ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et elle partira dès qu’il répondra.${left}`;
 	return relayed
