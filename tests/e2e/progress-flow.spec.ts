@@ -116,7 +116,9 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	// The organisation and who wrote it, a space between (not « CDG46(saisie par … »).
 	await expect(queueRow.getByRole('cell').nth(1)).toHaveText(/ \(saisie par [^)]+\)$/);
 	await queueRow.getByRole('link', { name: /Relire/ }).click();
-	await expect(admin.locator('h1')).toHaveText('Mise à jour de la fiche 9-1');
+	await expect(admin.locator('h1')).toHaveText(
+		/^Relire la mise à jour n°\u00a0\d+ de la fiche 9-1$/
+	);
 	await expect(
 		admin.getByText('<script>alert("x")</script> Trois agents référents désignés.')
 	).toBeVisible();
@@ -209,6 +211,10 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
 	await expect(admin).toHaveURL(new RegExp(`/admin/suivis\\?fait=${id}$`));
 	await expect(admin.getByRole('status')).toContainText(/Mise à jour de la fiche 1-2 renvoyée à /);
+	await admin.goto(`/admin/suivis/${id}`);
+	await expect(admin.locator('h1')).toHaveText(
+		`Mise à jour n°\u00a0${id} de la fiche 1-2 (renvoyée)`
+	);
 
 	// Said with the day it was returned, on each page that shows the comment.
 	const returnedDay = formatDate(new Date().toISOString());
@@ -322,6 +328,10 @@ test('staff deciding on an update its partner changed meanwhile are told so and 
 	await loginPage(admin, ACCOUNTS.admin);
 	await admin.goto(`/admin/suivis/${id}`);
 	await expect(admin.getByText('Première version du compte rendu')).toBeVisible();
+	// Submitted: the page is for deciding on it.
+	await expect(admin).toHaveTitle(
+		`Relire la mise à jour n°\u00a0${id} de la fiche 12-1 — Administration — SDUSN du Lot`
+	);
 
 	// Meanwhile the partner withdraws it, rewrites it and submits it again.
 	const partnerContext = await browser.newContext();
@@ -360,6 +370,9 @@ test('staff deciding on an update its partner changed meanwhile are told so and 
 	// A draft is its organisation's alone: staff read whose it is, not what it says; the comment
 	// they typed is still there to copy.
 	await expect(admin.getByText('État : brouillon.')).toBeVisible();
+	await expect(admin.locator('h1')).toHaveText(
+		`Mise à jour n°\u00a0${id} de la fiche 12-1 (brouillon)`
+	);
 	await expect(admin.getByText('Deuxième version du compte rendu')).toHaveCount(0);
 	await expect(admin.getByText('Votre commentaire, qui n’a pas été envoyé')).toBeVisible();
 	await expect(admin.getByText('Précisez les dates.')).toBeVisible();
@@ -516,6 +529,15 @@ test('a return pressed while the validation is under way is not sent: the person
 	expect(errors).toEqual([]);
 	await admin.goto(`/admin/suivis/${id}`);
 	await expect(admin.locator('.details')).toContainText('validée et publiée');
+	// Validated, the page is no longer one to review, and what it published is today's status and
+	// advancement: « (aujourd’hui : en cours) » beside « En cours » said nothing.
+	await expect(admin).toHaveTitle(
+		`Mise à jour n°\u00a0${id} de la fiche 6-1 (validée) — Administration — SDUSN du Lot`
+	);
+	await expect(admin.locator('h1')).toHaveText(
+		`Mise à jour n°\u00a0${id} de la fiche 6-1 (validée)`
+	);
+	await expect(admin.locator('.details')).not.toContainText('aujourd’hui');
 	await context.close();
 	await partnerApi.dispose();
 });

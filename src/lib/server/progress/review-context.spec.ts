@@ -43,6 +43,7 @@ describe('reviewContext', () => {
 		expect(context).toEqual({
 			update: null,
 			draft: {
+				id,
 				ficheCode: '9-1',
 				ficheTitle: expect.any(String),
 				organisationName: 'CDG46'

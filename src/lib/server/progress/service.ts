@@ -1184,8 +1184,12 @@ export async function reviewContext(db: Executor, viewer: User, updateId: number
 	const update = await findProgressUpdate(db, updateId);
 	if (!update) return undefined;
 	if (update.state === 'draft') {
-		const { ficheCode, ficheTitle, organisationName } = update;
-		return { update: null, draft: { ficheCode, ficheTitle, organisationName }, replacedOwn: [] };
+		const { id, ficheCode, ficheTitle, organisationName } = update;
+		return {
+			update: null,
+			draft: { id, ficheCode, ficheTitle, organisationName },
+			replacedOwn: []
+		};
 	}
 	const published = await findPublishedState(db, update.ficheId);
 	const stating = await findStatingUpdates(db, update.ficheId);
