@@ -31,6 +31,7 @@ import {
 } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 import { METHOD_NOT_ALLOWED_MESSAGE } from '../src/lib/server/http/method-refusal.js';
+import { diskFullAtStart, isDiskFull } from '../src/lib/server/db/disk-full.js';
 import { errorSummary } from '../src/lib/server/error-summary.js';
 import { flushLog, log } from '../src/lib/server/log.js';
 import { requireSupportedNode } from './node-version.js';
@@ -264,6 +265,18 @@ async function loadHandler() {
 }
 
 /**
+ * The French line a start stopped by `error` ends with. A full disk met by a write after the
+ * database was opened (the mail sender's lease, in the server's init hook) is said as opening it
+ * says it (db/index.ts, explainOpenError), not as an error nobody foresaw.
+ * @param {unknown} error
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function startFailureLine(error, env = process.env) {
+	if (isDiskFull(error)) return diskFullAtStart(readConfig(env).databasePath);
+	return `Le portail n’a pas pu démarrer à cause d’une erreur inattendue : ${errorSummary(error)}. Relancez-le avec LOG_LEVEL=debug pour lire sa pile d’appels dans le journal du serveur.`;
+}
+
+/**
  * A start stopped by an error nobody foresaw: one French line on stderr saying what failed and
  * where to look, never preceded by an English stack; the stack goes to the log at debug level
  * (LOG_LEVEL=debug), after that line, through the log's redaction.
@@ -271,9 +284,7 @@ async function loadHandler() {
  * @returns {Promise<never>}
  */
 async function failedToStart(error) {
-	process.stderr.write(
-		`Le portail n’a pas pu démarrer à cause d’une erreur inattendue : ${errorSummary(error)}. Relancez-le avec LOG_LEVEL=debug pour lire sa pile d’appels dans le journal du serveur.\n`
-	);
+	process.stderr.write(`${startFailureLine(error)}\n`);
 	try {
 		log().debug(
 			{

@@ -29,9 +29,15 @@ import {
 	SERVER_ENV,
 	SERVER_NODE_FLAGS,
 	SERVER_TIMEOUTS,
+	startFailureLine,
 	withoutPreviewHint
 } from './start.js';
 import { METHOD_NOT_ALLOWED_MESSAGE } from '../src/lib/server/http/method-refusal.js';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/lib/server/db';
+import { migrateToLatest } from '../src/lib/server/db/migrate';
+import { scratchDir } from '../src/lib/server/db/testing';
+import { SenderLease } from '../src/lib/server/mail/sender-lease';
 
 /** What the server answers to `request`, written as is on a connection of its own. */
 function exchange(port: number, request: string) {
@@ -121,6 +127,41 @@ describe('npm start, whether to build', () => {
 		} finally {
 			rmSync(dir, { recursive: true });
 		}
+	});
+});
+
+// Review s59, ops: a start on a full disk said « erreur inattendue » and advised LOG_LEVEL=debug.
+describe('a start stopped by a full disk', () => {
+	it('says the disk is full when the mail sender’s lease insert meets SQLITE_FULL', async () => {
+		const file = join(scratchDir('start-disk-full'), 'sdusn.db');
+		const db = openDatabase(file);
+		try {
+			await migrateToLatest(db);
+			// A real SQLITE_FULL on the lease's own insert: the database may not grow by one page,
+			// and the trigger makes each insert into mail_sender first write a 64 KB row.
+			await sql`CREATE TABLE ballast (b BLOB)`.execute(db);
+			await sql`CREATE TRIGGER ballast_before_lease BEFORE INSERT ON mail_sender
+				BEGIN INSERT INTO ballast VALUES (zeroblob(65536)); END`.execute(db);
+			const { rows } = await sql<{ pages: number }>`
+				SELECT page_count AS pages FROM pragma_page_count()`.execute(db);
+			await sql.raw(`pragma max_page_count = ${rows[0]!.pages}`).execute(db);
+			const error = await new SenderLease(db, Date.now).take().then(
+				() => null,
+				(caught: unknown) => caught
+			);
+			expect((error as { code?: string } | null)?.code).toBe('SQLITE_FULL');
+			expect(startFailureLine(error, { DATABASE_PATH: file })).toBe(
+				`Le disque de la base de données « ${file} » est plein : libérez de la place, puis redémarrez le portail.`
+			);
+		} finally {
+			await db.destroy();
+		}
+	});
+
+	it('keeps the line of an error nobody foresaw for anything else', () => {
+		expect(startFailureLine(new TypeError('x is not a function'), {})).toBe(
+			'Le portail n’a pas pu démarrer à cause d’une erreur inattendue : x is not a function (TypeError). Relancez-le avec LOG_LEVEL=debug pour lire sa pile d’appels dans le journal du serveur.'
+		);
 	});
 });
 

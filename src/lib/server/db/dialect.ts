@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import { isDiskFull } from './disk-full.js';
 import {
 	CompiledQuery,
 	SqliteAdapter,
@@ -164,12 +165,7 @@ export async function patiently<R>(
 export const DISK_FULL_MESSAGE =
 	'L’espace disque du serveur est plein : rien n’a été enregistré. Réessayez plus tard ; si cela dure, prévenez l’administrateur du portail.';
 
-/** SQLITE_FULL (disk or database full) or ENOSPC: nothing was written. */
-export function isDiskFull(error: unknown): boolean {
-	const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
-	// A French error made from SQLite's keeps it as its cause (the backup's, db/backup.ts).
-	return code === 'SQLITE_FULL' || code === 'ENOSPC' || (cause !== undefined && isDiskFull(cause));
-}
+export { isDiskFull };
 
 /** How long /sante reports a write refused for a full disk. */
 const DISK_FULL_REPORTED_MS = 5 * 60_000;

@@ -33,6 +33,7 @@ import {
 	SQLITE_BUSY_TIMEOUT_MS
 } from './dialect';
 import { databaseFileProblem, type FileProblem } from './file-check';
+import { diskFullAtStart } from './disk-full.js';
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
 export class StartupError extends Error {
@@ -309,10 +310,7 @@ export function explainOpenError(path: string, error: unknown): StartupError {
 			`La base de données « ${path} » est illisible ou corrompue : restaurez une sauvegarde ou indiquez un autre fichier avec DATABASE_PATH.`
 		);
 	}
-	if (code === 'SQLITE_FULL' || code === 'ENOSPC')
-		return new StartupError(
-			`Le disque de la base de données « ${path} » est plein : libérez de la place, puis redémarrez le portail.`
-		);
+	if (code === 'SQLITE_FULL' || code === 'ENOSPC') return new StartupError(diskFullAtStart(path));
 	if (
 		code === 'EACCES' ||
 		code === 'EPERM' ||
