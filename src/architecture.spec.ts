@@ -573,11 +573,12 @@ describe('architecture: one meaning for an exported name', () => {
 });
 
 /**
- * A function of the server or of the scripts reads as named steps: over LONG_FUNCTION_LINES lines
- * (its first to its last), its steps are cut out and named, unless it is named in
- * LONG_FUNCTIONS_ALLOWED with its reason. A named function nested in another is counted on its
- * own; a callback in a named function is part of it (a transaction's), one outside any (a
- * command's main, `runCommand(async () => …)`) is named after the call it is given to.
+ * A function of the server, of the browser's code (src/lib/client, where enhanceOnce ran to 227
+ * lines) or of the scripts reads as named steps: over LONG_FUNCTION_LINES lines (its first to its
+ * last), its steps are cut out and named, unless it is named in LONG_FUNCTIONS_ALLOWED with its
+ * reason. A named function nested in another is counted on its own; a callback in a named function
+ * is part of it (a transaction's), one outside any (a command's main, `runCommand(async () => …)`)
+ * is named after the call it is given to.
  */
 const LONG_FUNCTION_LINES = 100;
 const LONG_FUNCTIONS_ALLOWED: Record<string, string> = {
@@ -641,10 +642,12 @@ describe('architecture: long functions read as named steps', () => {
 		]);
 	});
 
-	it(`keeps the functions of src/lib/server and scripts under ${LONG_FUNCTION_LINES} lines`, () => {
-		const files = [...sourceFiles('src/lib/server'), ...sourceFiles('scripts')].filter(
-			(path) => /\.(ts|js)$/.test(path) && !/\.(spec|test)\.ts$/.test(path)
-		);
+	it(`keeps the functions of src/lib/server, src/lib/client and scripts under ${LONG_FUNCTION_LINES} lines`, () => {
+		const files = [
+			...sourceFiles('src/lib/server'),
+			...sourceFiles('src/lib/client'),
+			...sourceFiles('scripts')
+		].filter((path) => /\.(ts|js)$/.test(path) && !/\.(spec|test)\.ts$/.test(path));
 		const long = files.flatMap((path) =>
 			longFunctions(textOf(path), LONG_FUNCTION_LINES, path)
 				.map((found) => `${path} ${found}`)
