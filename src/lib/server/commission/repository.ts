@@ -587,10 +587,21 @@ export async function updateSittingDetails(
 }
 
 /** The séances (not deleted) of a day: their place and title, to refuse the same one twice. */
-export async function listSittingsOfDay(db: Executor, heldOn: string) {
+/**
+ * The séances (not deleted) of a day at an hour — `startsAt` null: those without an hour —, but
+ * `exceptId`: those a séance of that moment may repeat (`sameSittingRefusal`).
+ */
+export async function listSittingsAt(
+	db: Executor,
+	{ heldOn, startsAt }: { heldOn: string; startsAt: string | null },
+	exceptId: number | null = null
+) {
 	return fromLiveSittings(db)
-		.select(['id', 'place', 'title'])
+		.select(['id', 'held_on as heldOn', 'starts_at as startsAt', 'place', 'title'])
 		.where('held_on', '=', heldOn)
+		.where('starts_at', 'is', startsAt)
+		.$if(exceptId !== null, (q) => q.where('id', '!=', exceptId!))
+		.orderBy('id')
 		.execute();
 }
 

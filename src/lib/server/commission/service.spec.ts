@@ -17,7 +17,7 @@ import { heldSitting, preparedSitting } from './testing';
 import { releveSheet } from './releve';
 import {
 	findSitting,
-	listSittingsOfDay,
+	listSittingsAt,
 	listAttendeeCandidates,
 	listFicheDecisions,
 	listPriorityComparison,
@@ -1103,7 +1103,7 @@ describe('a form sent twice', () => {
 			ok: false,
 			status: 409,
 			message:
-				'La séance du 15\u00a0juin\u00a02026 à Cahors (« Séance de juin ») existe déjà : elle figure dans la liste des séances.'
+				'La séance « Séance de juin » du 15\u00a0juin\u00a02026 (sans heure), à Cahors, existe déjà : elle figure dans la liste des séances.'
 		});
 		// Another place, or the afternoon's séance under another title, is another séance.
 		expect(await createSitting(db, member, { ...details, place: 'Figeac' }, null)).toMatchObject({
@@ -1111,6 +1111,57 @@ describe('a form sent twice', () => {
 		});
 		expect(
 			await createSitting(db, member, { ...details, title: 'Séance de l’après-midi' }, null)
+		).toMatchObject({ ok: true });
+	});
+
+	// Review s59: the morning's and the afternoon's séances of a day, at the same place under the
+	// default title, were refused as one; the message did not name the hour.
+	it('tells apart two séances of a day by their hour, and names the hour of the one repeated', async () => {
+		const morning = {
+			heldOn: '2026-06-15',
+			startsAt: '09:00',
+			place: 'Cahors',
+			title: 'Commission'
+		};
+		expect(await createSitting(db, member, morning, null)).toMatchObject({ ok: true });
+		const afternoon = { ...morning, startsAt: '14:00' };
+		expect(await createSitting(db, member, afternoon, null)).toMatchObject({ ok: true });
+		expect(await createSitting(db, member, { ...afternoon, title: 'commission' }, null)).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'La séance « Commission » du 15\u00a0juin\u00a02026 à 14\u00a0h, à Cahors, existe déjà : elle figure dans la liste des séances.'
+		});
+		// Without an hour, it is a third séance of the day.
+		expect(
+			await createSitting(db, member, { ...morning, startsAt: undefined }, null)
+		).toMatchObject({ ok: true });
+	});
+
+	// Review s59: a correction made a séance the exact copy of another, which creating it refused.
+	it('refuses the correction that would make a séance the same as another one', async () => {
+		const leap = { heldOn: '2024-02-29', startsAt: '14:00', place: 'Cahors', title: 'Bissextile' };
+		const created = await createSitting(db, member, leap, null);
+		if (!created.ok) throw new Error(created.message);
+		const other = await newSitting('2026-06-15');
+		const shown = (await findSitting(db, other))!;
+		expect(await updateSitting(db, member, other, { ...leap, place: 'cahors ' }, null)).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'La séance « Bissextile » du 29\u00a0février\u00a02024 à 14\u00a0h, à Cahors, existe déjà : deux séances ne peuvent avoir le même jour, la même heure, le même lieu et le même intitulé. Changez l’un d’eux, ou supprimez la séance en trop.'
+		});
+		expect(await findSitting(db, other)).toMatchObject({
+			heldOn: shown.heldOn,
+			startsAt: shown.startsAt,
+			title: shown.title
+		});
+		// Another hour is another séance; the séance corrected is not its own copy.
+		expect(
+			await updateSitting(db, member, other, { ...leap, startsAt: '09:00' }, null)
+		).toMatchObject({ ok: true });
+		expect(
+			await updateSitting(db, member, created.value.id, { ...leap, title: 'bissextile' }, null)
 		).toMatchObject({ ok: true });
 	});
 
@@ -1244,7 +1295,9 @@ describe('a séance created by mistake', () => {
 		const readings = async () => ({
 			list: (await listSittings(db, { closedOnly: false })).map((s) => s.id),
 			page: (await findSitting(db, id))?.id,
-			sameDay: (await listSittingsOfDay(db, '2026-06-15')).map((s) => s.id),
+			sameDay: (await listSittingsAt(db, { heldOn: '2026-06-15', startsAt: null })).map(
+				(s) => s.id
+			),
 			notice: (await findSittingForNotice(db, id))?.id,
 			open: await isOpenSitting(db, id),
 			campaignChoices: (await listOpenSittings(db)).map((s) => s.id)

@@ -40,7 +40,7 @@ import {
 	listAgendaFicheAdditions,
 	listFreeItemTitles,
 	listAttendeeNames,
-	listSittingsOfDay,
+	listSittingsAt,
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
@@ -429,14 +429,8 @@ export async function createSitting(
 		const day = await refusedDay(trx, input.heldOn, null);
 		if (day) return day;
 		// The same séance twice (a form sent again after going back): the first one stands.
-		const same = (await listSittingsOfDay(trx, input.heldOn)).find(
-			(other) => sameWords(other.place, input.place) && sameWords(other.title, input.title)
-		);
-		if (same)
-			return refuse(
-				409,
-				`La séance du ${formatDate(input.heldOn)} à ${same.place} (« ${same.title} ») existe déjà : elle figure dans la liste des séances.`
-			);
+		const same = await sameSittingRefusal(trx, input, null);
+		if (same) return same;
 		// Counted in the transaction that writes the next one: parallel posts cannot pass it together.
 		if (
 			(await countTodaysActions(trx, user.id, 'session.created')) >=
@@ -498,6 +492,8 @@ export async function updateSitting(
 		if (day) return day;
 		const unannounced = await movedPastItsConvocation(trx, sitting, input, now);
 		if (unannounced) return unannounced;
+		const same = await sameSittingRefusal(trx, input, sittingId);
+		if (same) return same;
 		const before = {
 			heldOn: sitting.heldOn,
 			startsAt: sitting.startsAt,
@@ -530,6 +526,32 @@ export async function updateSitting(
 		// back to it, nothing), for the answer to ask to send it again.
 		return ok({ sinceConvened: await changedSinceConvened(trx, sittingId) });
 	});
+}
+
+/**
+ * The one rule of a séance repeated, for a creation (`sittingId` null) as for a correction: another
+ * séance of the same day, at the same hour (or both without one), in the same place and under the
+ * same title (but for case, accents, spaces and punctuation, `sameWords`) is refused, named with its
+ * hour. Two such séances would make two identical lines of the list, two « décidée en séance du … »
+ * alike in a fiche's history, two relevés of the same file name and mails of the same subject.
+ * Séances at two hours of the same day, in the same place and under the same title, are two.
+ */
+async function sameSittingRefusal(
+	db: Executor,
+	details: SittingFacts,
+	sittingId: number | null
+): Promise<Refusal | null> {
+	const same = (await listSittingsAt(db, details, sittingId)).find(
+		(other) => sameWords(other.place, details.place) && sameWords(other.title, details.title)
+	);
+	if (!same) return null;
+	const named = `La séance « ${same.title} » du ${formatSittingDay(same)}${same.startsAt ? '' : ' (sans heure)'}, à ${same.place}, existe déjà`;
+	return refuse(
+		409,
+		sittingId === null
+			? `${named} : elle figure dans la liste des séances.`
+			: `${named} : deux séances ne peuvent avoir le même jour, la même heure, le même lieu et le même intitulé. Changez l’un d’eux, ou supprimez la séance en trop.`
+	);
 }
 
 /**
