@@ -19,6 +19,7 @@ import {
 	staleWords
 } from './rules';
 import { portalSources } from './source-testing';
+import { updateNumberWords } from './vocabulary';
 
 const fiche = (lastUpdate: string | null, status = 'en_cours') => ({ status, lastUpdate });
 
@@ -217,6 +218,18 @@ describe('staleWords', () => {
 		expect(
 			typedByHand('jamais mise à jour', 'i').filter(
 				(at) => !at.startsWith('src/lib/utils/rules.ts:')
+			)
+		).toEqual([]);
+	});
+});
+
+// ReplacedValues.svelte wrote « mise à jour n° 12 » itself, beside updateNumberWords.
+describe('an update named by its number', () => {
+	it('is said by updateNumberWords alone', () => {
+		expect(updateNumberWords(12)).toBe('mise à jour n°\u00a012');
+		expect(
+			typedByHand('mise à jour n(?=°)', 'i').filter(
+				(at) => !at.startsWith('src/lib/utils/vocabulary.ts:')
 			)
 		).toEqual([]);
 	});
