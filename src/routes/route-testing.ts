@@ -18,15 +18,17 @@ const cookies = {
 /**
  * The request event a route's `load` or action receives, signed in (tests that call a route's own
  * code, its guard included): GET, HEAD (which SvelteKit answers with the page's `load`, as GET),
- * or POST with `sent`, a form. `signedIn`: a user with a session of the base, or a user alone,
- * under a session the base does not hold (only the sign-out and account pages read it).
+ * or POST with `sent`, a form (`byScript`: sent by the page's script, use:enhance, which marks the
+ * request). `signedIn`: a user with a session of the base, or a user alone, under a session the
+ * base does not hold (only the sign-out and account pages read it).
  */
 export function routeEvent(
 	path: string,
 	route: string,
 	params: Record<string, string>,
 	signedIn: User | { user: User; session: Session },
-	sent?: FormData | 'HEAD'
+	sent?: FormData | 'HEAD',
+	byScript = false
 ) {
 	const by = 'session' in signedIn ? signedIn : { user: signedIn, session: { id: 'test' } };
 	const url = new URL(`http://localhost${path}`);
@@ -36,7 +38,11 @@ export function routeEvent(
 				? new Request(url)
 				: sent === 'HEAD'
 					? new Request(url, { method: 'HEAD' })
-					: new Request(url, { method: 'POST', body: sent }),
+					: new Request(url, {
+							method: 'POST',
+							body: sent,
+							headers: byScript ? { 'x-sveltekit-action': 'true' } : {}
+						}),
 		url,
 		params,
 		locals: { ...by, requestId: 'test' },
@@ -62,19 +68,21 @@ export function idRoute(route: string, id: number | string) {
 
 /**
  * A form posted to a route's action as the browser sends it, `fields` in their order (the order of
- * the page's fields), by `signedIn` (as `routeEvent` takes it). Returns what the action returns;
- * a redirect or error it throws is thrown (`routeAnswer` reads both).
+ * the page's fields), by `signedIn` (as `routeEvent` takes it); `byScript`, by the page's script
+ * (use:enhance) rather than the browser alone. Returns what the action returns; a redirect or
+ * error it throws is thrown (`routeAnswer` reads both).
  */
 export function postAction<T>(
 	action: ((event: never) => T) | undefined,
 	at: { path: string; route: string; params?: Record<string, string> },
 	signedIn: User | { user: User; session: Session },
-	fields: Record<string, string | File>
+	fields: Record<string, string | File>,
+	byScript = false
 ): T {
 	if (action === undefined) throw new Error(`No such action at ${at.path}`);
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) form.set(name, value);
-	return action(routeEvent(at.path, at.route, at.params ?? {}, signedIn, form));
+	return action(routeEvent(at.path, at.route, at.params ?? {}, signedIn, form, byScript));
 }
 
 /**

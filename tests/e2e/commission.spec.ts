@@ -734,7 +734,8 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	expect(closed.status()).toBe(303);
 	await admin.dispose();
 	// Held with nothing on its agenda: its confirmation page says it cannot be closed, before asking.
-	expect((await member.post(`/commission/seances/${id}?/hold`, { form: {} })).status()).toBe(200);
+	// Sent without script, a success leads to the page again (Post/Redirect/Get).
+	expect((await member.post(`/commission/seances/${id}?/hold`, { form: {} })).status()).toBe(303);
 	await member.dispose();
 	await page.goto(`/commission/seances/${id}/cloture`);
 	await expect(page.getByRole('alert')).toContainText('L’ordre du jour de cette séance est vide');
@@ -841,7 +842,7 @@ test('two members correct one séance: saving again keeps the other’s correcti
 	const other = await member.post(`/commission/seances/${id}?/edit`, {
 		form: { held_on: '2026-11-25', starts_at: '', place: 'Figeac', title: 'Séance de novembre' }
 	});
-	expect(other.status()).toBe(200);
+	expect(other.status()).toBe(303);
 	await member.dispose();
 	await page.getByLabel('Intitulé', { exact: true }).fill('Séance d’automne');
 	const save = page.getByRole('button', {

@@ -4,6 +4,7 @@ import { changePassword, newPasswordRefusal } from '$lib/server/auth/service';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { doneAnswer, doneMarker, markerCount, markerKeys } from '$lib/server/http/done-answer';
 import {
 	CATEGORIES_BY_ROLE,
 	categoryLabel,
@@ -12,6 +13,7 @@ import {
 } from '$lib/server/mail/preferences';
 import { MailPreferencesSchema, PasswordChangeSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
+import type { User } from '$lib/server/auth/users';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -28,9 +30,30 @@ export const load: PageServerLoad = async (event) => {
 		mailCategories: CATEGORIES_BY_ROLE[user.role].map((category) => ({
 			category,
 			label: categoryLabel(category, user.role)
-		}))
+		})),
+		done: doneOf(event.url, user.role)
 	};
 };
+
+/**
+ * A form sent without script led here (doneAnswer): its confirmation, as the script draws it from
+ * the form's answer. The categories kept meanwhile are named by their keys, the sessions closed
+ * counted.
+ */
+function doneOf(url: URL, role: User['role']) {
+	const done = doneMarker(url, ['preferences', 'mot-de-passe']);
+	if (done === 'preferences')
+		return {
+			preferencesSaved: true as const,
+			keptMeanwhile: markerKeys(url, 'gardee', CATEGORIES_BY_ROLE[role]).map((c) =>
+				categoryLabel(c, role)
+			)
+		};
+	const endedSessions = markerCount(url, 'sessions');
+	return done === 'mot-de-passe' && endedSessions !== null
+		? { changed: true as const, endedSessions }
+		: null;
+}
 
 export const actions: Actions = {
 	preferences: async (event) => {
@@ -53,10 +76,13 @@ export const actions: Actions = {
 		if (answer) return answer;
 		const result = await updateMailPreferences(getDb(), user, data, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		return {
-			preferencesSaved: true,
-			keptMeanwhile: result.value.kept.map((c) => categoryLabel(c, user.role))
-		};
+		const { kept } = result.value;
+		return doneAnswer(
+			event,
+			'preferences',
+			{ preferencesSaved: true, keptMeanwhile: kept.map((c) => categoryLabel(c, user.role)) },
+			{ gardee: kept }
+		);
 	},
 	password: async (event) => {
 		const user = await authorize(event, 'account.own');
@@ -89,6 +115,12 @@ export const actions: Actions = {
 		}
 		const { token, session, endedSessions } = result.value;
 		setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
-		return { changed: true, endedSessions };
+		// The new session's cookie goes with the redirect too.
+		return doneAnswer(
+			event,
+			'mot-de-passe',
+			{ changed: true, endedSessions },
+			{ sessions: endedSessions }
+		);
 	}
 };

@@ -2,6 +2,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { recordDenial } from '../audit/repository';
 import { getDb } from '../db/instance';
+import { sentByScript } from '../http/done-answer';
 import {
 	can,
 	FORBIDDEN_MESSAGE,
@@ -16,13 +17,6 @@ type Event = Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request
 
 const SIGNED_OUT_MESSAGE =
 	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
-
-/** A form sent by the page's script (SvelteKit's `enhance` marks the request). */
-function sentByScript(event: Event): boolean {
-	return (
-		event.request.method === 'POST' && event.request.headers.get('x-sveltekit-action') === 'true'
-	);
-}
 
 /**
  * Not signed in: 303 to /connexion, coming back here afterwards. A form sent by the page's script

@@ -686,7 +686,7 @@ export async function setAccountDisabled(
 }
 
 /** A role as a person reads it: « Partenaire — Lot numérique ». */
-function roleWording(user: Pick<User, 'role' | 'organisationName'>): string {
+export function roleWording(user: Pick<User, 'role' | 'organisationName'>): string {
 	const role = ROLE_LABELS[user.role];
 	return user.organisationName ? `${role} — ${user.organisationName}` : role;
 }

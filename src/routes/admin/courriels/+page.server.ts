@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
+import { doneAnswer, doneMarker, markerCount } from '$lib/server/http/done-answer';
 import { mailIsRelayed, outboxPage, retryWaitingMail } from '$lib/server/mail/outbox';
 import { mailStatusOfSlug } from '$lib/utils/mail-status';
 import { readPageNumber } from '$lib/utils/text';
@@ -19,7 +20,13 @@ export const load: PageServerLoad = async (event) => {
 			message: `Cet état de message n’existe pas. États possibles : ${Object.values(MAIL_STATUS_LABELS).join(' ; ')}.`,
 			next: { href: '/admin/courriels', label: 'Voir tous les courriels et leurs états' }
 		});
-	return { ...(await outboxPage(getDb(), page, status)), relayed: mailIsRelayed() };
+	return {
+		...(await outboxPage(getDb(), page, status)),
+		relayed: mailIsRelayed(),
+		// « Renvoyer » pressed without script led here (doneAnswer): how many it sent, as the script
+		// draws it.
+		retried: doneMarker(event.url, ['relance']) && markerCount(event.url, 'messages')
+	};
 };
 
 export const actions: Actions = {
@@ -27,6 +34,7 @@ export const actions: Actions = {
 		const admin = await authorize(event, 'mail.retry');
 		const result = await retryWaitingMail(getDb(), admin, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		return { retried: result.value.count };
+		const { count } = result.value;
+		return doneAnswer(event, 'relance', { retried: count }, { messages: count });
 	}
 };

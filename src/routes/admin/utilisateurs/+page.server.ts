@@ -11,6 +11,7 @@ import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { linkPath } from '$lib/server/mail/links';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { doneAnswer, doneMarker, markerCount } from '$lib/server/http/done-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
 import { readForm } from '$lib/schemas/form';
@@ -19,13 +20,51 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const viewer = await authorize(event, 'users.manage');
 	const db = getDb();
+	const users = await listUsers(db);
+	// A button sent without script led here (doneAnswer): its confirmation, as the script draws it.
+	const done = doneMarker(event.url, DONE_KEYS);
+	const account = done && users.find((user) => user.id === markerCount(event.url, 'compte'));
 	return {
 		// One's own row offers neither a role change nor disabling: both are refused.
 		ownId: viewer.id,
-		users: await listUsers(db),
-		organisations: await listOrganisationRefs(db, { activeOnly: true })
+		users,
+		organisations: await listOrganisationRefs(db, { activeOnly: true }),
+		done: done && account ? doneMessage(done, account.email) : null
 	};
 };
+
+/** What each button's success says of its account, by the key it leads to without script. */
+const DONE = {
+	revoquee: (of: string) => `L’invitation ${of} est révoquée : son lien ne sert plus.`,
+	desactive: (of: string) => `Le compte ${of} est désactivé et toutes ses sessions sont fermées.`,
+	reactive: (of: string) => `Le compte ${of} est réactivé.`,
+	'reactive-sans-mot-de-passe': (of: string) =>
+		`Le compte ${of} est réactivé. Il n’a pas encore de mot de passe, et son invitation a été révoquée quand il a été désactivé : envoyez-lui une nouvelle invitation (« Envoyer une nouvelle invitation », dans la liste).`
+} as const;
+
+const DONE_KEYS = Object.keys(DONE) as (keyof typeof DONE)[];
+
+function doneMessage(key: keyof typeof DONE, email: string): string {
+	return DONE[key](ofName(email));
+}
+
+/**
+ * A button's success: its confirmation (`message`, and `extra`) for the page's script; without
+ * script, the page again, the account named by its id.
+ */
+function accountDone(
+	event: Parameters<typeof doneAnswer>[0],
+	key: keyof typeof DONE,
+	account: { id: number; email: string },
+	extra: Record<string, unknown> = {}
+) {
+	return doneAnswer(
+		event,
+		key,
+		{ message: doneMessage(key, account.email), ...extra },
+		{ compte: account.id }
+	);
+}
 
 function invitationUrl(origin: string, token: string): string {
 	return `${origin}${linkPath('invitation', token)}`;
@@ -124,47 +163,33 @@ export const actions: Actions = {
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');
 		const form = await event.request.formData();
+		const id = targetId(form);
 		const result = await revokeInvitation(
 			getDb(),
 			admin,
-			targetId(form),
+			id,
 			shownUntil(form),
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		return {
-			message: `L’invitation ${ofName(result.value.email)} est révoquée : son lien ne sert plus.`,
-			...ownBasis(null)
-		};
+		return accountDone(event, 'revoquee', { id, email: result.value.email }, ownBasis(null));
 	},
 	disable: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const result = await setAccountDisabled(
-			getDb(),
-			admin,
-			targetId(await event.request.formData()),
-			true,
-			safeClientAddress(event)
-		);
+		const id = targetId(await event.request.formData());
+		const result = await setAccountDisabled(getDb(), admin, id, true, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		return {
-			message: `Le compte ${ofName(result.value.email)} est désactivé et toutes ses sessions sont fermées.`
-		};
+		return accountDone(event, 'desactive', { id, email: result.value.email });
 	},
 	enable: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const result = await setAccountDisabled(
-			getDb(),
-			admin,
-			targetId(await event.request.formData()),
-			false,
-			safeClientAddress(event)
-		);
+		const id = targetId(await event.request.formData());
+		const result = await setAccountDisabled(getDb(), admin, id, false, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		return {
-			message: result.value.withoutPassword
-				? `Le compte ${ofName(result.value.email)} est réactivé. Il n’a pas encore de mot de passe, et son invitation a été révoquée quand il a été désactivé : envoyez-lui une nouvelle invitation (« Envoyer une nouvelle invitation », dans la liste).`
-				: `Le compte ${ofName(result.value.email)} est réactivé.`
-		};
+		const { email, withoutPassword } = result.value;
+		return accountDone(event, withoutPassword ? 'reactive-sans-mot-de-passe' : 'reactive', {
+			id,
+			email
+		});
 	}
 };

@@ -1,10 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { changeAccountRole } from '$lib/server/auth/service';
+import { changeAccountRole, roleWording } from '$lib/server/auth/service';
 import { UNKNOWN_ACCOUNT } from '$lib/utils/vocabulary';
 import { findUserById } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { doneAnswer, doneMarker } from '$lib/server/http/done-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { RoleChangeSchema } from '$lib/schemas/auth';
 import { ofName } from '$lib/utils/text';
@@ -18,9 +19,15 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		account,
 		own: account.id === admin.id,
-		organisations: await listOrganisationRefs(db, { activeOnly: true })
+		organisations: await listOrganisationRefs(db, { activeOnly: true }),
+		// The role changed without script (doneAnswer): the page says it, as the script draws it.
+		done: doneMarker(event.url, ['role']) && roleChanged(account.email, roleWording(account))
 	};
 };
+
+function roleChanged(email: string, role: string): string {
+	return `Le compte ${ofName(email)} a maintenant le rôle « ${role} » ; ses sessions ouvertes sont fermées.`;
+}
 
 export const actions: Actions = {
 	role: async (event) => {
@@ -40,8 +47,8 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);
-		return {
-			message: `Le compte ${ofName(result.value.email)} a maintenant le rôle « ${result.value.role} » ; ses sessions ouvertes sont fermées.`
-		};
+		return doneAnswer(event, 'role', {
+			message: roleChanged(result.value.email, result.value.role)
+		});
 	}
 };

@@ -30,6 +30,7 @@ import {
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { doneAnswer, doneMarker, markerCount } from '$lib/server/http/done-answer';
 import type { Refusal, Result } from '$lib/server/result';
 import {
 	agendaChoice,
@@ -100,9 +101,23 @@ export const load: PageServerLoad = async (event) => {
 		editable && undecided
 			? ((await findPreparingCampaign(db, sitting.id, parisToday()))?.title ?? null)
 			: null;
+	// Moved, renamed or its agenda changed since the convocation: the page asks to send it again.
+	const convokeAgain =
+		editable && sitting.state === 'preparation'
+			? convokeAgainMessage(await changedSinceConvened(db, sitting.id))
+			: null;
+	// A form sent without script led here (doneAnswer): its confirmation, as the script draws it.
+	const marker = doneMarker(event.url, DONE_KEYS);
 	return {
 		sitting: { ...sitting, items: agendaPoints(user, sitting) },
 		editable,
+		done:
+			marker === 'modifiee'
+				? detailsSaved(sittingPastPart(sitting), convokeAgain)
+				: marker && marker !== 'decision'
+					? DONE[marker]
+					: null,
+		decided: marker === 'decision' ? markerCount(event.url, 'point') : null,
 		canManage,
 		// Sent, written without a relay, or waiting for the relay known down: the page says which, in
 		// the part only its managers see (read for them only, not for every visitor).
@@ -119,11 +134,7 @@ export const load: PageServerLoad = async (event) => {
 		// which of its day or its hour is past.
 		pastDay: pastPart ? pastDayMessage(sitting) : null,
 		pastPart,
-		// Moved, renamed or its agenda changed since the convocation: the page asks to send it again.
-		convokeAgain:
-			editable && sitting.state === 'preparation'
-				? convokeAgainMessage(await changedSinceConvened(db, sitting.id))
-				: null,
+		convokeAgain,
 		flagsReadOn,
 		suggestions: rankAgendaSuggestions(flags.filter((f) => !onAgenda.has(f.code))),
 		candidates: editable ? await listAttendeeCandidates(db, sitting.id) : []
@@ -164,9 +175,38 @@ function refusal(
 	return refusalAnswer(result, values);
 }
 
-async function respond(result: Result<unknown>, success: string) {
+/** What each form's success says, by the key its answer leads to without script (doneAnswer). */
+const DONE = {
+	'ordre-du-jour': 'Ordre du jour mis à jour.',
+	'point-ajoute': 'Point ajouté.',
+	'decision-retiree': 'Décision retirée : elle ne prendra pas effet.',
+	'point-retire': 'Point retiré.',
+	presence: 'Présence enregistrée.',
+	invite: 'Invité enregistré.',
+	'presence-retiree': 'Présence retirée.',
+	tenue: 'La séance est tenue : les décisions peuvent être enregistrées.'
+} as const;
+
+/** Besides those of DONE: its date, time, place or title saved, and a decision recorded. */
+const DONE_KEYS = [
+	...(Object.keys(DONE) as (keyof typeof DONE)[]),
+	'modifiee',
+	'decision'
+] as const;
+
+/**
+ * Its date, time, place and title saved: moved to a day or an hour past, no convocation to send
+ * again (the page says why); else whether the convocation sent is to be sent again.
+ */
+function detailsSaved(past: 'day' | 'hour' | null, convokeAgain: string | null): string {
+	return past
+		? `Date, heure, lieu et intitulé enregistrés. ${past === 'day' ? 'Ce jour est passé' : 'Cette heure est passée'} : la séance ne se convoque plus (voir « Déroulement »).`
+		: ['Date, heure, lieu et intitulé enregistrés.', convokeAgain].filter(Boolean).join(' ');
+}
+
+function respond(event: Event, result: Result<unknown>, key: keyof typeof DONE) {
 	if (!result.ok) return refusal(result);
-	return { done: success };
+	return doneAnswer(event, key, { done: DONE[key] });
 }
 
 export const actions: Actions = {
@@ -193,8 +233,9 @@ export const actions: Actions = {
 		const codes = agendaChoice(c.form);
 		if (codes === null) return refusal(unknownChoice('codes'));
 		return respond(
+			event,
 			await addAgendaFiches(c.db, c.user, c.id, codes, c.address),
-			'Ordre du jour mis à jour.'
+			'ordre-du-jour'
 		);
 	},
 	addFree: async (event: Event) => {
@@ -207,7 +248,7 @@ export const actions: Actions = {
 		const result = await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address);
 		// A point already on the agenda: told under the field, the title as typed.
 		if (!result.ok) return refusal(result, values, typed);
-		return { done: 'Point ajouté.' };
+		return doneAnswer(event, 'point-ajoute', { done: DONE['point-ajoute'] });
 	},
 	edit: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
@@ -245,42 +286,38 @@ export const actions: Actions = {
 					: values,
 				typedSittingText(values)
 			);
-		// Moved to a day or an hour past: no convocation to send again, the page says why.
-		const past = sittingPastPart({ heldOn: data.held_on, startsAt: data.starts_at });
-		return {
-			done: past
-				? `Date, heure, lieu et intitulé enregistrés. ${past === 'day' ? 'Ce jour est passé' : 'Cette heure est passée'} : la séance ne se convoque plus (voir « Déroulement »).`
-				: [
-						'Date, heure, lieu et intitulé enregistrés.',
-						convokeAgainMessage(result.value.sinceConvened)
-					]
-						.filter(Boolean)
-						.join(' ')
-		};
+		return doneAnswer(event, 'modifiee', {
+			done: detailsSaved(
+				sittingPastPart({ heldOn: data.held_on, startsAt: data.starts_at }),
+				convokeAgainMessage(result.value.sinceConvened)
+			)
+		});
 	},
 	removeDecision: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const decisionId = readId(c.form, 'decisionId');
 		if (decisionId === null) return refusal(unknownChoice('decisionId'));
 		return respond(
+			event,
 			await removeDecision(c.db, c.user, c.id, decisionId, c.address),
-			'Décision retirée : elle ne prendra pas effet.'
+			'decision-retiree'
 		);
 	},
 	removeItem: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const itemId = readId(c.form, 'itemId');
 		if (itemId === null) return refusal(unknownChoice('itemId'));
-		return respond(await removeAgendaItem(c.db, c.user, c.id, itemId, c.address), 'Point retiré.');
+		return respond(
+			event,
+			await removeAgendaItem(c.db, c.user, c.id, itemId, c.address),
+			'point-retire'
+		);
 	},
 	addMember: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const userId = readId(c.form, 'userId');
 		if (userId === null) return refusal(unknownChoice('userId'));
-		return respond(
-			await addAttendee(c.db, c.user, c.id, { userId }, c.address),
-			'Présence enregistrée.'
-		);
+		return respond(event, await addAttendee(c.db, c.user, c.id, { userId }, c.address), 'presence');
 	},
 	addGuest: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
@@ -296,15 +333,16 @@ export const actions: Actions = {
 		const result = await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address);
 		// Someone already present: told under the field, the name as typed.
 		if (!result.ok) return refusal(result, values, typed);
-		return { done: 'Invité enregistré.' };
+		return doneAnswer(event, 'invite', { done: DONE.invite });
 	},
 	removeAttendee: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const attendeeId = readId(c.form, 'attendeeId');
 		if (attendeeId === null) return refusal(unknownChoice('attendeeId'));
 		return respond(
+			event,
 			await removeAttendee(c.db, c.user, c.id, attendeeId, c.address),
-			'Présence retirée.'
+			'presence-retiree'
 		);
 	},
 	delete: async (event: Event) => {
@@ -323,10 +361,7 @@ export const actions: Actions = {
 	},
 	hold: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		return respond(
-			await changeSittingState(c.db, c.user, c.id, 'held', c.address),
-			'La séance est tenue : les décisions peuvent être enregistrées.'
-		);
+		return respond(event, await changeSittingState(c.db, c.user, c.id, 'held', c.address), 'tenue');
 	},
 	close: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
@@ -360,6 +395,7 @@ export const actions: Actions = {
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
 		if (!result.ok) return refusal(result, values, typed);
 		// Told inside its point, where the focus stays: the next point's form is a few keys away.
-		return { decided: itemId };
+		// Without script, the page opens at that point (AgendaSection).
+		return doneAnswer(event, 'decision', { decided: itemId }, { point: itemId }, `point-${itemId}`);
 	}
 };

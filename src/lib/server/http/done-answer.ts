@@ -1,0 +1,53 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+
+/** The address's parameter that names what a form sent without script just did (`doneAnswer`). */
+const DONE = 'fait';
+
+/** A form sent by the page's script (SvelteKit's `enhance` marks the request). */
+export function sentByScript(event: Pick<RequestEvent, 'request'>): boolean {
+	return (
+		event.request.method === 'POST' && event.request.headers.get('x-sveltekit-action') === 'true'
+	);
+}
+
+/**
+ * A form's success (Post/Redirect/Get). Sent by the page's script (use:enhance), `answer`, as
+ * before: enhanceOnce draws its confirmation, focuses it and has it read. Sent by the browser alone,
+ * 303 to the page again, what was done named in the address (`?fait=key`, and `details`: numbers,
+ * or keys the page knows; `at`, the part of the page it is drawn in, when not at its top): the page's load turns it
+ * into the same confirmation (`doneMarker`, `markerCount`, `markerKeys`), and the
+ * browser's history holds a GET, which Back and a reload ask again without sending the form anew.
+ * Never a text in the address: only a key the page chooses its message by, and numbers.
+ */
+export function doneAnswer<T>(
+	event: Pick<RequestEvent, 'request' | 'url'>,
+	key: string,
+	answer: T,
+	details: Record<string, number | readonly string[]> = {},
+	at = ''
+): T {
+	if (sentByScript(event)) return answer;
+	const marker = new URLSearchParams({ [DONE]: key });
+	for (const [name, value] of Object.entries(details))
+		if (typeof value === 'number') marker.set(name, String(value));
+		else for (const key of value) marker.append(name, key);
+	redirect(303, `${event.url.pathname}?${marker}${at && `#${at}`}`);
+}
+
+/** What a form sent without script just did (`doneAnswer`): one of `keys`, or nothing. */
+export function doneMarker<K extends string>(url: URL, keys: readonly K[]): K | null {
+	const value = url.searchParams.get(DONE);
+	return keys.find((key) => key === value) ?? null;
+}
+
+/** A number a success left in the address (`doneAnswer`'s `counts`): a whole number, or null. */
+export function markerCount(url: URL, name: string): number | null {
+	const value = url.searchParams.get(name);
+	return value !== null && /^\d{1,9}$/.test(value) ? Number(value) : null;
+}
+
+/** The keys a success left in the address under `name` (`doneAnswer`'s `details`): of `keys` only. */
+export function markerKeys<K extends string>(url: URL, name: string, keys: readonly K[]): K[] {
+	const given = new Set(url.searchParams.getAll(name));
+	return keys.filter((key) => given.has(key));
+}

@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { createTestUser, PEOPLE, TEST_PASSWORD } from '$lib/server/auth/testing';
+import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
+import { configureMail } from '$lib/server/mail/outbox';
+import { findSitting } from '$lib/server/commission/repository';
+import { daysAfter, parisToday } from '$lib/utils/dates';
+import { ROLE_LABELS } from '$lib/utils/vocabulary';
+import * as sitting from './commission/seances/[id=id]/+page.server';
+import * as accounts from './admin/utilisateurs/+page.server';
+import * as account from './admin/utilisateurs/[id=id]/+page.server';
+import * as own from './compte/+page.server';
+import * as outbox from './admin/courriels/+page.server';
+import {
+	adminDatabase,
+	idRoute,
+	postAction,
+	routeAnswer,
+	routeEvent,
+	withSession
+} from './route-testing';
+
+// A form sent without script is answered, once it succeeded, by a redirect to its page (Post/
+// Redirect/Get, doneAnswer): Back and a reload then ask nothing again. Sent by the page's script,
+// it is answered as before, with the confirmation's data.
+
+const portal = adminDatabase();
+
+const SITTING = '/commission/seances/[id=id]';
+
+/** The séance page's data at `search` (`?fait=…`), read by the admin. */
+async function sittingPage(id: number, search: string) {
+	const { path, route, params } = idRoute(SITTING, id);
+	return (await sitting.load(routeEvent(`${path}${search}`, route, params, portal.admin))) as {
+		done: string | null;
+		decided: number | null;
+	};
+}
+
+describe('the séance page’s forms sent without script', () => {
+	it('lead to the page again, which says what was done', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		const [item] = (await findSitting(portal.db, id))!.items;
+		const at = idRoute(SITTING, id);
+		const answer = await routeAnswer(() =>
+			postAction(sitting.actions.removeItem, at, portal.admin, { itemId: String(item!.id) })
+		);
+		expect(answer).toMatchObject({
+			status: 303,
+			location: `/commission/seances/${id}?fait=point-retire`
+		});
+		expect((await sittingPage(id, '?fait=point-retire')).done).toBe('Point retiré.');
+		expect((await sittingPage(id, '')).done).toBeNull();
+	});
+
+	it('answer the page’s script with the confirmation, as before', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		const [item] = (await findSitting(portal.db, id))!.items;
+		const answer = await postAction(
+			sitting.actions.removeItem,
+			idRoute(SITTING, id),
+			portal.admin,
+			{ itemId: String(item!.id) },
+			true
+		);
+		expect(answer).toEqual({ done: 'Point retiré.' });
+	});
+
+	it('say the séance’s details saved, as the script does', async () => {
+		const heldOn = daysAfter(parisToday(), 30);
+		const id = await preparedSitting(portal.db, portal.admin, { heldOn });
+		const answer = await routeAnswer(() =>
+			postAction(sitting.actions.edit, idRoute(SITTING, id), portal.admin, {
+				held_on: daysAfter(heldOn, 1),
+				starts_at: '',
+				place: 'Figeac',
+				title: 'Commission'
+			})
+		);
+		expect(answer.location).toBe(`/commission/seances/${id}?fait=modifiee`);
+		expect((await sittingPage(id, '?fait=modifiee')).done).toBe(
+			'Date, heure, lieu et intitulé enregistrés.'
+		);
+	});
+
+	it('open at the point a decision was recorded on, its confirmation there', async () => {
+		const { sittingId: id, itemId } = await heldSitting(portal.db, portal.admin);
+		const answer = await routeAnswer(() =>
+			postAction(sitting.actions.decide, idRoute(SITTING, id), portal.admin, {
+				itemId: String(itemId),
+				kind: 'free',
+				text: 'Arrêté'
+			})
+		);
+		expect(answer.location).toBe(
+			`/commission/seances/${id}?fait=decision&point=${itemId}#point-${itemId}`
+		);
+		expect(await sittingPage(id, `?fait=decision&point=${itemId}`)).toMatchObject({
+			done: null,
+			decided: itemId
+		});
+	});
+
+	it('keep a refusal on the page, with its status and no redirect', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		const answer = await routeAnswer(() =>
+			postAction(sitting.actions.removeItem, idRoute(SITTING, id), portal.admin, {
+				itemId: '999999'
+			})
+		);
+		expect(answer.status).toBeGreaterThanOrEqual(400);
+		expect(answer.location).toBeUndefined();
+	});
+
+	it('show no text of the address: an unknown key or a number that is none says nothing', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		for (const search of ['?fait=<b>Piégé</b>', '?fait=DONE', '?fait=toString'])
+			expect((await sittingPage(id, search)).done).toBeNull();
+		expect((await sittingPage(id, '?fait=decision&point=1e3')).decided).toBeNull();
+	});
+});
+
+const ACCOUNTS = { path: '/admin/utilisateurs', route: '/admin/utilisateurs' };
+
+async function accountsPage(search: string) {
+	const { path, route } = ACCOUNTS;
+	return (await accounts.load(routeEvent(`${path}${search}`, route, {}, portal.admin))) as {
+		done: string | null;
+	};
+}
+
+describe('the accounts’ buttons pressed without script', () => {
+	it('lead to the list again, which names the account by its id', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		const answer = await routeAnswer(() =>
+			postAction(accounts.actions.disable, ACCOUNTS, portal.admin, { userId: String(paul.id) })
+		);
+		expect(answer).toMatchObject({
+			status: 303,
+			location: `/admin/utilisateurs?fait=desactive&compte=${paul.id}`
+		});
+		const said = 'est désactivé et toutes ses sessions sont fermées.';
+		expect((await accountsPage(`?fait=desactive&compte=${paul.id}`)).done).toMatch(
+			new RegExp(`^Le compte .*paul@cdg46\\.fr.* ${said}$`)
+		);
+		const enabled = await routeAnswer(() =>
+			postAction(accounts.actions.enable, ACCOUNTS, portal.admin, { userId: String(paul.id) })
+		);
+		expect(enabled.location).toBe(`/admin/utilisateurs?fait=reactive&compte=${paul.id}`);
+	});
+
+	it('answer the page’s script with the message, as before', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		const answer = await postAction(
+			accounts.actions.disable,
+			ACCOUNTS,
+			portal.admin,
+			{ userId: String(paul.id) },
+			true
+		);
+		expect(answer).toEqual({ message: expect.stringContaining('est désactivé') });
+	});
+
+	it('say nothing for an account that is none, or a key that is none', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		for (const search of [
+			'?fait=desactive&compte=999999',
+			'?fait=desactive&compte=x',
+			`?fait=x&compte=${paul.id}`
+		])
+			expect((await accountsPage(search)).done).toBeNull();
+	});
+
+	it('keep a refusal on the page', async () => {
+		const answer = await routeAnswer(() =>
+			postAction(accounts.actions.disable, ACCOUNTS, portal.admin, {
+				userId: String(portal.admin.id)
+			})
+		);
+		expect(answer.status).toBeGreaterThanOrEqual(400);
+		expect(answer.location).toBeUndefined();
+	});
+});
+
+describe('an account’s role changed without script', () => {
+	it('leads to its page again, which says its new role', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		const at = idRoute('/admin/utilisateurs/[id=id]', paul.id);
+		const answer = await routeAnswer(() =>
+			postAction(account.actions.role, at, portal.admin, {
+				role: 'commission',
+				organisation: '',
+				currentRole: 'partenaire',
+				currentOrganisationId: String(paul.organisationId)
+			})
+		);
+		expect(answer).toMatchObject({ status: 303, location: `${at.path}?fait=role` });
+		const page = (await account.load(
+			routeEvent(`${at.path}?fait=role`, at.route, at.params, portal.admin)
+		)) as { done: string | null };
+		expect(page.done).toContain(`a maintenant le rôle « ${ROLE_LABELS.commission} » ; `);
+	});
+});
+
+const ACCOUNT = { path: '/compte', route: '/compte' };
+
+describe('one’s own account’s forms sent without script', () => {
+	it('lead to the page again: the password changed, the other sessions counted', async () => {
+		const paul = await withSession(portal.db, await createTestUser(portal.db, PEOPLE.paul));
+		const next = 'Un-tout-autre-mot-de-passe-2026';
+		const answer = await routeAnswer(() =>
+			postAction(own.actions.password, ACCOUNT, paul, {
+				current: TEST_PASSWORD,
+				next,
+				confirm: next
+			})
+		);
+		expect(answer).toMatchObject({ status: 303, location: '/compte?fait=mot-de-passe&sessions=0' });
+		const page = (await own.load(
+			routeEvent('/compte?fait=mot-de-passe&sessions=0', ACCOUNT.route, {}, paul)
+		)) as { done: unknown };
+		expect(page.done).toEqual({ changed: true, endedSessions: 0 });
+	});
+
+	it('lead to the page again: the preferences saved, those kept meanwhile named by key', async () => {
+		const paul = await withSession(portal.db, await createTestUser(portal.db, PEOPLE.paul));
+		const answer = await routeAnswer(() =>
+			postAction(own.actions.preferences, ACCOUNT, paul, {
+				reminders: 'on',
+				shown_reminders: 'on',
+				shown_validations: 'on'
+			})
+		);
+		expect(answer).toMatchObject({ status: 303, location: '/compte?fait=preferences' });
+		const read = async (search: string) =>
+			(
+				(await own.load(routeEvent(`/compte${search}`, ACCOUNT.route, {}, paul))) as {
+					done: unknown;
+				}
+			).done;
+		expect(await read('?fait=preferences')).toEqual({ preferencesSaved: true, keptMeanwhile: [] });
+		// Only the role's categories, by their keys: any other text of the address is no label.
+		expect(
+			await read('?fait=preferences&gardee=validations&gardee=<b>x</b>&gardee=commission')
+		).toEqual({
+			preferencesSaved: true,
+			keptMeanwhile: [expect.stringMatching(/^Validations/), expect.stringMatching(/^Commission/)]
+		});
+		expect(await read('?fait=mot-de-passe&sessions=-1')).toBeNull();
+	});
+});
+
+describe('« Réessayer maintenant » pressed without script', () => {
+	it('leads to the mail page again, which says how many messages leave', async () => {
+		const previous = configureMail({
+			origin: 'https://sdusn.test',
+			from: 'x@y.test',
+			relayed: true
+		});
+		try {
+			const at = { path: '/admin/courriels', route: '/admin/courriels' };
+			const answer = await routeAnswer(() =>
+				postAction(outbox.actions.retry, at, portal.admin, {})
+			);
+			expect(answer).toMatchObject({
+				status: 303,
+				location: '/admin/courriels?fait=relance&messages=0'
+			});
+			const page = (await outbox.load(
+				routeEvent('/admin/courriels?fait=relance&messages=0', at.route, {}, portal.admin)
+			)) as { retried: number | null };
+			expect(page.retried).toBe(0);
+		} finally {
+			configureMail(previous);
+		}
+	});
+});
