@@ -18,11 +18,11 @@ import {
 	previewPlanImport,
 	type ImportRequest
 } from './plan-import';
-import { createFiche, ficheEditor } from './fiches';
+import { createFiche, ficheEditor, updateFiche } from './fiches';
 import { mergeOrganisations, organisationNameTaken, retireOrganisation } from './organisations';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonUnconfirmed } from '../../schemas/retire';
-import { abandonFiche, editedWorkbook } from './testing';
+import { abandonFiche, editedFiche, editedWorkbook } from './testing';
 
 function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
 	for (let r = 2; r <= sheet.rowCount; r++)
@@ -1429,6 +1429,37 @@ describe('plan workbook round trip', () => {
 			)
 		]);
 		// The page's summary: one problem comes from the plan changed since, the other to correct.
+		expect(preview.outOfDate).toBe(1);
+	});
+
+	// Review of plan authoring: with one refused cell, the rows changed in the portal since the
+	// export (and the other checks of the comparison) were said only at the next upload.
+	it('a workbook read with a refused cell still says each row changed in the portal since its export', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const old = await exportPlanWorkbook(db);
+		// Meanwhile fiche 5-1's title is corrected in its form.
+		const { input } = await editedFiche(db, '5-1', {
+			title: 'Titre 5-1 corrigé',
+			reason: 'Correction'
+		});
+		expect((await updateFiche(db, admin, '5-1', input!, null)).ok).toBe(true);
+		// The old workbook, one cell of another row a formula the spreadsheet did not compute.
+		const mine = await editedWorkbook(old, (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '2-1')).getCell(5).value = {
+				formula: '1+1'
+			} as ExcelJS.CellValue;
+		});
+		const preview = await previewPlanImport(db, mine);
+		expect(preview.problems).toEqual([
+			expect.stringMatching(/^Feuille « Fiches », ligne \d+, colonne « Priorité » : /),
+			expect.stringMatching(
+				/^Fiche 5-1 — .* : une modification en a été enregistrée le .+ par Anne Admin, après l’export de ce classeur/
+			)
+		]);
+		expect(preview.problemCount).toBe(2);
 		expect(preview.outOfDate).toBe(1);
 	});
 

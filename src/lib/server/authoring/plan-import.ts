@@ -257,15 +257,29 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const read = reading.ok ? reading : reading.partial!;
 	const { current, creates, diff } = await compareWithPlan(db, read);
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
-	if (!reading.ok) return refusedWithRowsBeside(reading.partial!.problems, diff, undated);
-	const outdated = await changedSinceExport(db, read.exportedRevision, diff.changes);
-	const meaning = await indicatorMeaningChecks(db, reading.model, diff.changes);
+	// A workbook read with refused cells: its indicator rows refused are not compared (a refused
+	// « Nature » reads as another nature, not as a change the person made).
+	const refusedIndicators = reading.ok ? new Set<string>() : refusedIndicatorKeys(reading.partial!);
+	const compared = diff.changes.filter(
+		(c) => c.entity !== 'indicator' || !refusedIndicators.has(c.key)
+	);
+	const outdated = await changedSinceExport(db, read.exportedRevision, compared);
+	const meaning = await indicatorMeaningChecks(db, read.model, compared);
+	const retired = retiredOrganisationProblems(current, read.model);
+	const twins = twinTitleProblems(current, read.model, read.ficheRows);
+	const names = await organisationNameProblems(db, current, read.model);
+	if (!reading.ok)
+		return refusedWithRowsBeside(reading.partial!.problems, diff, undated, {
+			twins,
+			checks: [...retired, ...names, ...meaning.problems],
+			outdated
+		});
 	const problems = [
 		...diff.problems.map(capitalised),
 		...undated.problems.map(capitalised),
-		...retiredOrganisationProblems(current, reading.model),
-		...twinTitleProblems(current, reading.model, reading.ficheRows).map(capitalised),
-		...(await organisationNameProblems(db, current, reading.model)),
+		...retired,
+		...twins.map(capitalised),
+		...names,
 		...meaning.problems,
 		...outdated
 	];
@@ -287,6 +301,19 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 			)
 		]
 	};
+}
+
+/** The indicators (« fiche#N ») whose row of a partly refused workbook holds a refused cell. */
+function refusedIndicatorKeys(partial: {
+	problems: WorkbookProblem[];
+	shownLatest: { row: number; fiche: string; position: number }[];
+}): Set<string> {
+	const rows = new Set(
+		partial.problems.filter((p) => p.sheet === SHEETS.indicators.name).map((p) => p.row)
+	);
+	return new Set(
+		partial.shownLatest.filter((i) => rows.has(i.row)).map((i) => `${i.fiche}#${i.position}`)
+	);
 }
 
 /** The workbook as read, or refused when too large or when its reading takes too long. */
@@ -347,18 +374,26 @@ async function compareWithPlan(
 
 /**
  * A workbook with refused cells: the reading's problems, then those the comparison finds on the
- * rows read well (rowProblemsBeside), listed up to the limit, the reading's first, all counted.
+ * rows read well (rowProblemsBeside), then those of the comparison checks that name no row (an
+ * organisation merged, a row changed in the portal since the export: `outdated`), listed up to the
+ * limit, the reading's first, all counted; those that come from the plan changed since the export
+ * are counted as such (`outOfDate`), as for a workbook read without refusal.
  */
 function refusedWithRowsBeside(
 	found: WorkbookProblem[],
 	diff: PlanDiff,
-	undated: ReturnType<typeof undatedBaselineChecks>
+	undated: ReturnType<typeof undatedBaselineChecks>,
+	compared: { twins: WorkbookProblem[]; checks: string[]; outdated: string[] }
 ): Checked {
-	const beside = rowProblemsBeside([...diff.problems, ...undated.problems], found);
-	const all = [...found, ...beside];
+	const beside = rowProblemsBeside(
+		[...diff.problems, ...undated.problems, ...compared.twins],
+		found
+	);
+	const unlocated = [...compared.checks, ...compared.outdated].map(unlocatedProblem);
+	const all = [...found, ...beside, ...unlocated];
 	return {
 		...refusedBeforeComparing(cappedProblems(all, unlocatedProblem).map(capitalised), all.length),
-		outOfDate: beside.filter((p) => p.outOfDate).length
+		outOfDate: beside.filter((p) => p.outOfDate).length + compared.outdated.length
 	};
 }
 
@@ -412,7 +447,8 @@ async function organisationNameProblems(
 	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
 	const problems: string[] = [];
 	for (const o of next.organisations) {
-		if (nameToday.get(o.slug) === o.name) continue;
+		// An empty name is a refused cell of a partly read workbook (said by the reading).
+		if (nameToday.get(o.slug) === o.name || o.name === '') continue;
 		const other = (await listOrganisationsNamed(db, o.name)).find((r) => {
 			const slug = slugs.get(r.id)!;
 			if (slug === o.slug) return false;

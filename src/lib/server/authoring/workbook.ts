@@ -503,6 +503,8 @@ export type WorkbookReading =
 				/** Read as for a workbook read cleanly: the rows read well are compared with it too. */
 				exportedRevision: number | null;
 				undatedBaselines: UndatedBaseline[];
+				/** Each indicator row (its fiche and N°): those refused are not compared. */
+				shownLatest: ShownLatest[];
 				/** Every problem found, beyond those listed too: the rows refused are not compared. */
 				problems: WorkbookProblem[];
 			};
@@ -1368,6 +1370,7 @@ export async function readPlanWorkbook(
 				ficheRows,
 				exportedRevision: exportedRevision(workbook),
 				undatedBaselines,
+				shownLatest,
 				problems: problems.list
 			}
 		};
