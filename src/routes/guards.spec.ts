@@ -55,7 +55,8 @@ const PUBLIC = new Set([
 /** Public loads in files whose actions are protected. */
 const PUBLIC_HANDLERS = new Set([
 	'commission/+page.server.ts#load',
-	// Public when the sitting is closed, guarded by authorize() otherwise.
+	// Public when the sitting is closed; otherwise requireUser() then can(), answering 404 to whoever
+	// may not read it (as for a séance that does not exist).
 	'commission/seances/[id=id]/+page.server.ts#load'
 ]);
 

@@ -313,14 +313,16 @@ const rows = (): Row[] => [
 	['GET', '/commission/priorites?axe=modernite', null, [200, 200, 200, 200, 200]],
 	['GET', `/commission/seances/${closedSitting}`, null, [200, 200, 200, 200, 200]],
 	['GET', `/commission/seances/${closedSitting}/releve.csv`, null, [200, 200, 200, 200, 200]],
-	['GET', `/commission/seances/${openSitting}`, null, [303, 403, 403, 200, 200]],
+	['GET', `/commission/seances/${openSitting}`, null, [303, 404, 404, 200, 200]],
 	['GET', `/commission/seances/${openSitting}/releve.csv`, null, [404, 404, 404, 404, 404]],
 	['GET', `/commission/seances/${closedSitting}/releve.xlsx`, null, [200, 200, 200, 200, 200]],
 	['GET', `/commission/seances/${openSitting}/releve.xlsx`, null, [404, 404, 404, 404, 404]],
-	['GET', `/commission/seances/${openSitting}/fiches/9-1`, null, [303, 200, 403, 200, 200]],
-	['GET', `/commission/seances/${openSitting}/fiches/1-1`, null, [303, 403, 403, 404, 404]],
+	['GET', `/commission/seances/${openSitting}/fiches/9-1`, null, [303, 200, 404, 200, 200]],
+	['GET', `/commission/seances/${openSitting}/fiches/1-1`, null, [303, 404, 404, 404, 404]],
 	// Probe s43: an anonymous visitor is sent to sign in, as for a séance not yet public.
 	['GET', '/commission/seances/999999', null, [303, 404, 404, 404, 404]],
+	// Review s59: a séance not yet published answers a partner as one that does not exist.
+	['GET', '/commission/seances/999999/fiches/9-1', null, [303, 404, 404, 404, 404]],
 	[
 		'POST',
 		`/commission/seances/${openSitting}?/addFiches`,
@@ -508,6 +510,23 @@ test('a partner’s file of an open séance does not link the séance they canno
 	expect(html).toContain('Séance du ');
 	expect(html).not.toContain(link);
 	expect(await (await clients.admin.get(path)).text()).toContain(link);
+});
+
+// Review s59: 403 for a séance in preparation, 404 for a number of none told a partner which existed.
+test('a partner reads the same answer for a séance not yet published and for one that does not exist', async () => {
+	const answers = [];
+	for (const path of [
+		`/commission/seances/${openSitting}`,
+		'/commission/seances/999999',
+		`/commission/seances/${openSitting}/fiches/1-1`,
+		'/commission/seances/999999/fiches/1-1'
+	]) {
+		const response = await clients.partenaire.get(path);
+		const text = await response.text();
+		expect(text).toContain('Cette séance n’existe pas, ou le compte connecté n’y a pas accès');
+		answers.push([response.status(), /<h1[^>]*>[^<]*<\/h1>/.exec(text)?.[0]]);
+	}
+	expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
 });
 
 test('a member asking for the file of a fiche not on the agenda is told why there is none', async () => {

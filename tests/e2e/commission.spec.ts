@@ -447,9 +447,12 @@ test('a partner cannot reach the preparation file of a fiche that is not theirs'
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await loginPage(page, ACCOUNTS.partner);
+	// As for a séance that does not exist: its number does not tell it is being prepared.
 	const response = await page.goto(`/commission/seances/${id}/fiches/4-1`);
-	expect(response?.status()).toBe(403);
-	await expect(page.getByText('Vous n’avez pas les droits nécessaires')).toBeVisible();
+	expect(response?.status()).toBe(404);
+	await expect(
+		page.getByText('Cette séance n’existe pas, ou le compte connecté n’y a pas accès')
+	).toBeVisible();
 	await member.dispose();
 	await context.close();
 });

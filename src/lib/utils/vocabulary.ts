@@ -223,6 +223,14 @@ export const FICHE_NOT_FOUND = 'Cette fiche n’existe pas.';
 /** A séance of the commission that the address or the form names and that does not exist (404). */
 export const SITTING_NOT_FOUND = 'Cette séance n’existe pas.';
 
+/**
+ * A séance that does not exist or is not yet this account's to see, as its page and its files
+ * answer both (404) to a signed-in reader who is not of the commission nor of the staff: its
+ * number does not tell whether a séance being prepared exists.
+ */
+export const SITTING_NOT_FOUND_OR_UNPUBLISHED =
+	'Cette séance n’existe pas, ou le compte connecté n’y a pas accès : une séance est publiée à sa clôture, avec son relevé ; jusque-là, seuls les membres de la commission et l’équipe de Lot numérique la consultent.';
+
 /** An organisation that the address or the form names and that does not exist (404). */
 export const ORGANISATION_NOT_FOUND = 'Cette organisation n’existe pas.';
 

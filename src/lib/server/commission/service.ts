@@ -85,6 +85,7 @@ import {
 	DECISION_KIND_LABELS,
 	PRIORITIES,
 	SITTING_NOT_FOUND,
+	SITTING_NOT_FOUND_OR_UNPUBLISHED,
 	SITTING_STATE_LABELS as STATE_LABELS
 } from '../../utils/vocabulary';
 
@@ -1196,12 +1197,13 @@ export type SittingFileAnswer = { file: SittingFile } | { movedTo: string };
 type SittingFile = Awaited<ReturnType<typeof fileOfFiche>>;
 
 /**
- * What the file of the fiche `code` for the séance `sittingId` answers `user`, in this order: a 404
- * for a séance that does not exist (said to members, and to those its convocation reached, when it
- * was deleted once named by it, as the séance page does); the fiche's new code when it is not on
- * the agenda under this one because it moved; a 404 saying why there is no file to a member or an
- * admin (who may read any fiche's file on the agenda); a 403 (`forbidden`, said generally by the
- * page) to anyone else who may not read it; else the file (`fileOfFiche`).
+ * What the file of the fiche `code` for the séance `sittingId` answers `user`, in this order: the
+ * fiche's new code when it is not on the agenda under this one because it moved (whether the séance
+ * exists or not); a 404 for a séance that does not exist (`unseenSittingRefusal`, as the séance page
+ * says it); a 404 saying why there is no file to a member or an admin (who may read any fiche's file
+ * on the agenda); to anyone else who may not read it, a 403 (`forbidden`, said generally by the page)
+ * when they may read the séance (closed), else the 404 of a séance that does not exist; else the
+ * file (`fileOfFiche`).
  */
 export async function sittingFileView(
 	db: Db,
@@ -1210,11 +1212,16 @@ export async function sittingFileView(
 	code: string
 ): Promise<Result<SittingFileAnswer>> {
 	const sitting = await findSitting(db, sittingId);
-	if (!sitting) return missingSitting(db, user, sittingId);
-	const item = sitting.items.find((i) => i.fiche?.code === code);
+	const item = sitting?.items.find((i) => i.fiche?.code === code);
+	// A former code leads to the new one whether the séance exists or not: sent there for one only,
+	// anyone would tell from it that a séance not yet published exists.
 	if (!item) {
 		const movedTo = await findMovedFicheCode(db, code);
 		if (movedTo) return ok({ movedTo });
+	}
+	if (!sitting) return unseenSittingRefusal(db, user, sittingId, false);
+	const seen = can(user, 'commission.sitting.view', { closed: sitting.state === 'closed' });
+	if (!item) {
 		if (
 			can(user, 'commission.file.view', {
 				ficheOrganisationIds: [],
@@ -1232,17 +1239,31 @@ export async function sittingFileView(
 		onAgenda: item !== undefined,
 		convened: sittingConvened(sitting)
 	});
-	if (!readable) return refuse(403, FORBIDDEN_MESSAGE, { reason: 'forbidden' });
+	if (!readable)
+		return seen
+			? refuse(403, FORBIDDEN_MESSAGE, { reason: 'forbidden' })
+			: unseenSittingRefusal(db, user, sittingId, true);
 	return ok({ file: await fileOfFiche(db, user, sitting, code) });
 }
 
-/** The 404 of a séance that does not exist: deleted since its convocation named it, or unknown. */
-async function missingSitting(db: Db, user: User, sittingId: number): Promise<Refusal> {
-	const reader = { id: user.id, manages: can(user, 'commission.manage') };
-	const gone = await deletedSittingNotice(db, sittingId, reader);
-	return gone
-		? refuse(404, gone, { reason: 'sitting-deleted', next: SITTINGS_LINK })
-		: refuse(404, SITTING_NOT_FOUND);
+/**
+ * The 404 a signed-in `user` reads for a séance that does not exist (`exists` false) or that they
+ * may not see (not closed, not of the commission nor of the staff), on its page as on its files:
+ * deleted since its convocation named it, said to members and staff and to those it reached
+ * (`deletedSittingNotice`); else « n’existe pas » to members and staff, who see every séance, and to
+ * anyone else the same words for a séance unknown and one not yet published, so that its number
+ * does not tell whether it exists (as anonymous visitors are sent to sign in for both).
+ */
+export async function unseenSittingRefusal(
+	db: Db,
+	user: User,
+	sittingId: number,
+	exists: boolean
+): Promise<Refusal> {
+	const manages = can(user, 'commission.manage');
+	const gone = exists ? null : await deletedSittingNotice(db, sittingId, { id: user.id, manages });
+	if (gone) return refuse(404, gone, { reason: 'sitting-deleted', next: SITTINGS_LINK });
+	return refuse(404, manages ? SITTING_NOT_FOUND : SITTING_NOT_FOUND_OR_UNPUBLISHED);
 }
 
 /**
@@ -1293,6 +1314,10 @@ async function fileOfFiche(db: Db, user: User, sitting: SittingRecord, code: str
 		),
 		fiche: {
 			code: fiche.code,
+			// A closed séance names the fiche by its code then, as its relevé does (« 9-1 (aujourd’hui
+			// 3-2) »): `codeThen` of findSitting, read at `recordedUntil`.
+			codeThen:
+				sitting.items.find((i) => i.fiche?.code === fiche.code)?.fiche?.codeThen ?? fiche.code,
 			title: fiche.title,
 			priority: flags.priority,
 			status: flags.status,

@@ -14,7 +14,6 @@ import {
 	addAttendee,
 	changeSittingState,
 	deleteSitting,
-	deletedSittingNotice,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee,
@@ -25,6 +24,7 @@ import {
 	SITTINGS_LINK,
 	unknownChoice,
 	newPriorityMessage,
+	unseenSittingRefusal,
 	updateSitting
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
@@ -49,7 +49,7 @@ import {
 } from '$lib/schemas/commission';
 import { CONFIRM_FIELDS, parseForm, readId } from '$lib/schemas/form';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
-import { SITTING_NOT_FOUND, typedDecisionLabel } from '$lib/utils/vocabulary';
+import { typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	changedSinceConvened,
 	conveneSitting,
@@ -68,25 +68,23 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const sitting = await findSitting(db, Number(event.params.id));
-	if (!sitting) {
-		// Sent to sign in, as for a séance that exists but is not public yet: an anonymous visitor
-		// cannot tell from its number whether an unpublished séance exists.
-		requireUser(event);
-		// Deleted (created by mistake, or cancelled once convened), maybe while a member's page
-		// showed it: said to the members, and to those its convocation reached.
-		const reader = event.locals.user;
-		const gone = await deletedSittingNotice(
-			db,
-			Number(event.params.id),
-			reader && { id: reader.id, manages: can(reader, 'commission.manage') }
-		);
-		if (gone) error(404, { message: gone, next: SITTINGS_LINK });
-		error(404, SITTING_NOT_FOUND);
-	}
-	// A closed séance's record is public, anonymous visitors too (can() answers for the signed in).
-	if (sitting.state !== 'closed')
-		await authorize(event, 'commission.sitting.view', { closed: false });
 	const user = event.locals.user;
+	// A closed séance's record is public, anonymous visitors too (can() answers for the signed in).
+	if (
+		!sitting ||
+		(sitting.state !== 'closed' && !can(user, 'commission.sitting.view', { closed: false }))
+	) {
+		// Unknown, or not yet published: the same answer for both, so that its number does not tell
+		// whether a séance being prepared exists — sent to sign in when anonymous; signed in, a 404
+		// (a deleted séance said to the members and to those its convocation reached).
+		const refusal = await unseenSittingRefusal(
+			db,
+			requireUser(event),
+			Number(event.params.id),
+			sitting !== undefined
+		);
+		error(404, refusal.next ? { message: refusal.message, next: refusal.next } : refusal.message);
+	}
 	const canManage = can(user, 'commission.manage');
 	const editable = canManage && sitting.state !== 'closed';
 	// Read on the séance's day once it is past (later validations change nothing), else today.
