@@ -222,6 +222,24 @@ describe('a fiche’s texts, an indicator’s fields and kinds', () => {
 	});
 });
 
+// fiches.ts (a fiche abandoned) and plan-diff.ts (one left out of the workbook) typed « Statut »
+// in the list of its changes beside FICHE_FIELD_LABELS.
+describe('a fiche’s field in a list of changes', () => {
+	it('is labelled from FICHE_FIELD_LABELS, never typed again', () => {
+		const labels: Record<string, string> = FICHE_FIELD_LABELS;
+		// The plan's own title (plan-diff.ts), not a fiche's: the same word for another field.
+		const planTitle = "field: 'title', label: 'Titre', get: (p) =>";
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
+			.flatMap(({ path, text }) =>
+				[...text.matchAll(/field: '(\w+)',\s*label: '([^']+)'(?:, get: \(p\) =>)?/g)]
+					.filter((m) => labels[m[1]!] === m[2] && m[0] !== planTitle)
+					.map((m) => `${path}: ${m[0]}`)
+			);
+		expect(found).toEqual([]);
+	});
+});
+
 describe('one word for one thing', () => {
 	it('calls a campaign’s date its « échéance », its messages « rappels », an indicator’s start its « valeur de départ »', () => {
 		// Each had a second name on some pages and in some messages: one word, in CAMPAIGN_WORDS and

@@ -74,8 +74,8 @@ export function isFicheStatus(value: string): value is FicheStatus {
 
 /**
  * A fiche's fields as every list of its changes names them, whoever made the change (its form,
- * the workbook import: /fiches/X/modifications, the import's preview); its four texts as its
- * page heads them (FicheTexts.svelte).
+ * its abandonment, the workbook import: /fiches/X/modifications, the import's preview); its four
+ * texts as its page heads them (FicheTexts.svelte).
  */
 export const FICHE_FIELD_LABELS = {
 	code: 'Code',
@@ -83,6 +83,7 @@ export const FICHE_FIELD_LABELS = {
 	title: 'Titre',
 	shortTitle: 'Titre court',
 	priority: 'Priorité',
+	status: 'Statut',
 	context: 'Enjeux et contexte',
 	existing: 'Dispositif existant',
 	description: 'Descriptif de l’action',

@@ -815,7 +815,7 @@ export async function retireFiche(
 			return refuse(409, FICHE_CONFLICT_UNLISTED);
 		const status = {
 			field: 'status',
-			label: 'Statut',
+			label: FICHE_FIELD_LABELS.status,
 			before: STATUS_LABELS[state.status],
 			after: STATUS_LABELS.abandonnee
 		};

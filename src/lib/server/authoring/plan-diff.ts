@@ -432,7 +432,7 @@ function compareFiches(current: PlanModel, next: PlanModel, options: DiffOptions
 				changes: [
 					{
 						field: 'status',
-						label: 'Statut',
+						label: FICHE_FIELD_LABELS.status,
 						before: statusLabel(options.statuses?.get(fiche.code)),
 						after: 'Abandonnée (retirée du plan)'
 					}
