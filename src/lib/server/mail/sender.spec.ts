@@ -11,7 +11,14 @@ import { insertMessage, readRelayState } from './outbox-repository';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { passwordResetMail } from './messages';
 import { configureMail, outboxPage, queueMail, retryWaitingMail } from './outbox';
-import { LINK_MARGIN_MS, MailSender, classify, describeFailure, smtpTransport } from './sender';
+import {
+	DISK_FULL_RETRY_MS,
+	LINK_MARGIN_MS,
+	MailSender,
+	classify,
+	describeFailure,
+	smtpTransport
+} from './sender';
 import { formatDuration } from '../../utils/format';
 import { RELAY_GIVE_UP_MS } from '../../utils/rules';
 import { findMessage, startScriptedRelay, startSmtp, type TestSmtp } from './testing';
@@ -746,6 +753,59 @@ describe('the outbox sender', () => {
 		} finally {
 			await s.stop();
 			error.mockRestore();
+		}
+	});
+
+	// Review s59, ops: a full disk logged « mail-error » every 2 s (1,800 lines an hour in journald).
+	it('logs a full disk once, as disk-full, and tries again a minute later, not every round', async () => {
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const s = sender({ pollMs: 10 });
+		const tick = vi
+			.spyOn(s as unknown as { tick: () => Promise<void> }, 'tick')
+			.mockRejectedValue(
+				Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+			);
+		try {
+			await s.start();
+			await vi.waitFor(() => expect(tick).toHaveBeenCalled());
+			// Twenty rounds' time at pollMs: one round, one line.
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(tick).toHaveBeenCalledTimes(1);
+			expect(error.mock.calls.map(([fields]) => fields)).toEqual([
+				{ event: 'disk-full', task: 'mail' }
+			]);
+			expect(DISK_FULL_RETRY_MS).toBe(60_000);
+		} finally {
+			await s.stop();
+			error.mockRestore();
+		}
+	});
+
+	it('ends a full disk’s episode only once the lease is written again, then logs the next one', async () => {
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+		const s = sender({ pollMs: 60_000 });
+		const inside = s as unknown as {
+			failed: (e: unknown) => void;
+			renewLease: () => Promise<void>;
+		};
+		const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+		try {
+			await s.start();
+			inside.failed(full);
+			inside.failed(full);
+			expect(error).toHaveBeenCalledTimes(1);
+			await inside.renewLease();
+			expect(info.mock.calls.map(([fields]) => fields)).toContainEqual({
+				event: 'disk-full-over',
+				task: 'mail'
+			});
+			inside.failed(full);
+			expect(error).toHaveBeenCalledTimes(2);
+		} finally {
+			await s.stop();
+			error.mockRestore();
+			info.mockRestore();
 		}
 	});
 

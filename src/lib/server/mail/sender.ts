@@ -3,7 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
-import { isBusy, noteIfDiskFull } from '../db/dialect';
+import { isBusy, isDiskFull, noteDiskFull } from '../db/dialect';
 import { log } from '../log.js';
 import { formatDuration, formatMoment } from '../../utils/format';
 import { RELAY_GIVE_UP_MS } from '../../utils/rules';
@@ -344,23 +344,40 @@ export interface SenderOptions {
 }
 
 /**
+ * How long the sender waits, after a round refused for a full disk, before its next round: every
+ * pollMs, each round tried again to write (the lease) and failed.
+ */
+export const DISK_FULL_RETRY_MS = 60_000;
+
+/**
  * A round of the sender that failed, in the log. The database kept locked by another process (a
  * backup, an import) past the dialect's patience is no error: nothing was written, the next round
- * tries again; a warning, as for a request (hooks.server.ts).
+ * tries again; a warning, as for a request (hooks.server.ts). A full disk is one line without a
+ * stack, as for a request, but once an episode (`diskFullLogged`: already said, and the lease not
+ * written since); true when the failure was a full disk.
  */
-function logSenderFailure(error: unknown): void {
+function logSenderFailure(error: unknown, diskFullLogged: boolean): boolean {
 	if (isBusy(error)) {
 		log().warn(
 			{ event: 'database-busy', task: 'mail' },
 			'Base de données occupée par un autre processus : envoi des courriels remis au tour suivant'
 		);
-		return;
+		return false;
 	}
-	noteIfDiskFull(error);
+	if (isDiskFull(error)) {
+		noteDiskFull();
+		if (!diskFullLogged)
+			log().error(
+				{ event: 'disk-full', task: 'mail' },
+				'Espace disque plein : envoi des courriels suspendu, nouvel essai chaque minute'
+			);
+		return true;
+	}
 	log().error(
 		{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
 		'Envoi des courriels : erreur'
 	);
+	return false;
 }
 
 /**
@@ -378,6 +395,11 @@ export class MailSender {
 	private polling = false;
 	/** The holder this sender was last told it waits for (logged once each). */
 	private waitingFor: string | null = null;
+	/**
+	 * The lease's write count (SenderLease.writes) when a write was first refused for a full disk,
+	 * until the lease is written again: the episode, logged once. Null: no full disk met.
+	 */
+	private diskFullAt: number | null = null;
 	private readonly now: () => number;
 	private readonly lease: SenderLease;
 
@@ -444,19 +466,40 @@ export class MailSender {
 					{ event: 'mail-sender-lost' },
 					'Un autre processus a pris l’envoi des courriels de cette base'
 				);
+			else this.diskFullOver();
 		} catch (error) {
-			logSenderFailure(error);
+			this.failed(error);
 		}
+	}
+
+	private failed(error: unknown): void {
+		if (logSenderFailure(error, this.diskFullAt !== null)) this.diskFullAt ??= this.lease.writes;
+	}
+
+	/**
+	 * A full disk is over once the lease has been written again since it was met: a round that
+	 * wrote nothing (the lease kept, an empty outbox) says nothing of the disk.
+	 */
+	private diskFullOver(): void {
+		if (this.diskFullAt === null || this.lease.writes === this.diskFullAt) return;
+		this.diskFullAt = null;
+		log().info(
+			{ event: 'disk-full-over', task: 'mail' },
+			'Espace disque de nouveau disponible : envoi des courriels repris'
+		);
 	}
 
 	private schedule(delay: number): void {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
-				.catch(logSenderFailure)
+				.then(() => this.diskFullOver())
+				.catch((error: unknown) => this.failed(error))
 				.finally(() => {
 					this.running = undefined;
-					this.schedule(this.options.pollMs ?? 2_000);
+					this.schedule(
+						this.diskFullAt === null ? (this.options.pollMs ?? 2_000) : DISK_FULL_RETRY_MS
+					);
 				});
 		}, delay);
 		this.timer.unref?.();
