@@ -577,6 +577,56 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 			.map(([fields]) => (fields as { origin?: string }).origin);
 		expect(told).toEqual(['https://forge.example', 'https://forge.example:4751']);
 	});
+	// Review s59, ops: ORIGIN left as the documentation's example while nginx serves another name
+	// told everyone their form « came from another site », and nothing told the operator.
+	const behindNginx = (origin: string, host: string | null) =>
+		sameOriginForms({
+			event: event('https://sdusn.lot-numerique.fr/connexion', {
+				method: 'POST',
+				body: 'a=1',
+				headers: {
+					'content-type': 'application/x-www-form-urlencoded',
+					origin,
+					...(host === null ? {} : { host })
+				}
+			}),
+			resolve: ok
+		} as never);
+
+	it('takes a form whose Origin is the request’s own Host for a wrong ORIGIN host, still refused', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		// nginx passes `$host`, without the port; a direct request names its port.
+		for (const host of ['sdusn.test', 'sdusn.test:4412']) {
+			const refused = await behindNginx('https://sdusn.test:4412', host);
+			expect(refused.status).toBe(403);
+			expect(await refused.text()).toContain('Le portail est mal configuré');
+		}
+		const told = warn.mock.calls.filter(
+			([fields]) => (fields as { event?: string }).event === 'origin-misconfigured'
+		);
+		expect(told).toHaveLength(1);
+		expect(told[0]?.[0]).toMatchObject({
+			origin: 'https://sdusn.test:4412',
+			expected: 'https://sdusn.lot-numerique.fr'
+		});
+		expect(told[0]?.[1]).toContain('ORIGIN=https://sdusn.test:4412');
+		expect(told[0]?.[1]).toContain('en-tête Host');
+	});
+
+	it('keeps « another site » for an Origin that is not the request’s Host', async () => {
+		vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		for (const [origin, host] of [
+			['https://attaquant.example', 'sdusn.test'],
+			['https://attaquant.example', null],
+			['https://sdusn.test:4412', 'sdusn.test:8443'],
+			['a://sdusn.test', 'sdusn.test']
+		] as const) {
+			const refused = await behindNginx(origin, host);
+			expect(refused.status).toBe(403);
+			expect(await refused.text()).toContain('autre site');
+		}
+	});
+
 	// Review s42, ops: the cap on the misconfiguration warnings was untested. Without ORIGIN the
 	// address comes from the Host header, which a client chooses: one host per form here. A fresh
 	// module, so that the origins the tests above logged do not count.

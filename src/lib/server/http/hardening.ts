@@ -78,26 +78,47 @@ const WEB_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:']);
 
 /**
  * `sent` (a browser's Origin), normalised, when it is an address the portal's own pages could have
- * behind a proxy with the wrong scheme in ORIGIN: `expected`'s machine under the other web scheme,
- * on that scheme's default port (`https://host` for ORIGIN=http://host:3000) or on ORIGIN's own
- * port. Null otherwise: the same scheme, or any other port, is another site (another application,
- * or forged to fill the log), and a made-up scheme (`a://…`), which no browser sends, is not counted.
+ * behind a proxy with the wrong ORIGIN, and which part of ORIGIN is wrong:
+ * - `scheme`: `expected`'s machine under the other web scheme, on that scheme's default port
+ *   (`https://host` for ORIGIN=http://host:3000) or on ORIGIN's own port;
+ * - `host`: the machine the request itself names (`host`, its Host header, which nginx passes as
+ *   `$host`, without the port), when ORIGIN names another (ORIGIN left as the documentation's
+ *   example). A page on another site cannot make a browser send an Origin equal to the portal's
+ *   Host; a client that forges both only chooses the wording of its own refusal.
+ * Null otherwise: the same scheme on another port, or another machine, is another site (another
+ * application, or forged to fill the log), and a made-up scheme (`a://…`), which no browser sends,
+ * is not counted. Either way the form is refused: this chooses the message and the log line only.
  */
-function misconfiguredOrigin(sent: string | null, expected: string): string | null {
+function misconfiguredOrigin(
+	sent: string | null,
+	expected: string,
+	host: string | null
+): { origin: string; wrong: 'scheme' | 'host' } | null {
 	if (!sent || !URL.canParse(sent)) return null;
 	const from = new URL(sent);
 	const to = new URL(expected);
-	return WEB_SCHEMES.has(from.protocol) &&
-		WEB_SCHEMES.has(to.protocol) &&
+	if (!WEB_SCHEMES.has(from.protocol) || !WEB_SCHEMES.has(to.protocol)) return null;
+	if (
 		from.hostname === to.hostname &&
 		from.protocol !== to.protocol &&
 		(from.port === '' || from.port === to.port)
-		? from.origin
+	)
+		return { origin: from.origin, wrong: 'scheme' };
+	const named = host && URL.canParse(`http://${host}`) ? new URL(`http://${host}`) : null;
+	return named &&
+		from.hostname !== to.hostname &&
+		from.hostname === named.hostname &&
+		(named.port === '' || named.port === from.port)
+		? { origin: from.origin, wrong: 'host' }
 		: null;
 }
 
-/** Origins already logged as a misconfiguration (two at most per ORIGIN): once each, a few in all. */
-const misconfigurationsLogged = new Set<string>();
+/**
+ * Origins already logged as a misconfiguration, by what is wrong (two at most per ORIGIN for the
+ * scheme): once each, a few in all. The host's have a set of their own: a client chooses the Host
+ * it sends, and its forged ones must not leave a wrong scheme unlogged.
+ */
+const misconfigurationsLogged = { scheme: new Set<string>(), host: new Set<string>() };
 const MISCONFIGURATIONS_LOGGED_AT_MOST = 10;
 
 /** The bodies a browser's form sends, which a page on another site can post (CSRF). */
@@ -139,17 +160,24 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 			},
 			'403 : formulaire envoyé depuis un autre site'
 		);
-		const sent = misconfiguredOrigin(event.request.headers.get('origin'), event.url.origin);
-		if (!sent) return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
+		const misconfigured = misconfiguredOrigin(
+			event.request.headers.get('origin'),
+			event.url.origin,
+			event.request.headers.get('host')
+		);
+		if (!misconfigured) return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
+		const { origin: sent, wrong } = misconfigured;
 		// Once per origin seen: the operator's fix, not a line per refused form.
-		if (
-			!misconfigurationsLogged.has(sent) &&
-			misconfigurationsLogged.size < MISCONFIGURATIONS_LOGGED_AT_MOST
-		) {
-			misconfigurationsLogged.add(sent);
+		const logged = misconfigurationsLogged[wrong];
+		if (!logged.has(sent) && logged.size < MISCONFIGURATIONS_LOGGED_AT_MOST) {
+			logged.add(sent);
+			const differ =
+				wrong === 'scheme'
+					? 'ne diffèrent que par le schéma'
+					: 'ne nomment pas la même machine (celle de la page est celle que le mandataire transmet, en-tête Host), et les liens des courriels mènent à ORIGIN';
 			log().warn(
 				{ event: 'origin-misconfigured', origin: sent, expected: event.url.origin },
-				`ORIGIN (${event.url.origin}) et l’adresse de la page dans le navigateur (${sent}) ne diffèrent que par le schéma : chaque formulaire venu de là est refusé ; si ${sent} est l’adresse publique du portail, réglez ORIGIN=${sent}`
+				`ORIGIN (${event.url.origin}) et l’adresse de la page dans le navigateur (${sent}) ${differ} : chaque formulaire venu de là est refusé ; si ${sent} est l’adresse publique du portail, réglez ORIGIN=${sent}`
 			);
 		}
 		return refuseForm(event, 403, MISCONFIGURED_ORIGIN_MESSAGE);
