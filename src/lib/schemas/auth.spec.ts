@@ -64,6 +64,11 @@ describe('NewAccountSchema', () => {
 			'« \u0421\u043e\u0445\u0435 » est écrit en lettres cyrilliques ou grecques qui ressemblent toutes à des lettres latines, à côté de mots en lettres latines : retapez-le au clavier.'
 		]);
 		expect(messages('\u0410\u0412\u0415 Durand')).toHaveLength(1);
+		// Review of the merged change: a word mixing Cyrillic and Greek letters, no Latin one, passed.
+		expect(messages('\u0410\u043b\u0438\u03c3\u0430 Иванова')).toEqual([
+			'Chaque mot du nom s’écrit dans un seul alphabet ; « \u0410\u043b\u0438\u03c3\u0430 » mêle des lettres cyrilliques à des lettres grecques (« \u03c3 ») : retapez ces lettres au clavier.'
+		]);
+		expect(messages('Νίκοс Smith')).toHaveLength(1);
 		for (const name of [
 			'Алиса Иванова',
 			'Αλίκη',

@@ -79,8 +79,9 @@ export function mixedScripts(name: string): string | null {
 }
 
 /**
- * Why a person's name is refused when one of its words mixes Latin letters with Cyrillic or Greek
- * ones (`mixedScripts`, word by word: « Аlice » with a Cyrillic « А » looks like « Alice »), the
+ * Why a person's name is refused when one of its words mixes two scripts among Latin, Cyrillic and
+ * Greek (`mixedScripts`, word by word: « Аlice » with a Cyrillic « А » looks like « Alice »;
+ * `cyrillicWithGreek`: « Алиσа » with a Greek « σ »), the
  * message of its field; null when each word is in one script. Words are apart by spaces only:
  * a hyphen, an apostrophe, a combining mark belong to the word's script, whichever it is. A person
  * may write a given name in Cyrillic and a family name in Latin letters (« Алиса Smith »): the
@@ -90,7 +91,7 @@ export function mixedScripts(name: string): string | null {
 export function mixedScriptWord(name: string): string | null {
 	const words = name.trim().split(/\s+/u);
 	for (const word of words) {
-		const mixed = mixedScripts(word);
+		const mixed = mixedScripts(word) ?? cyrillicWithGreek(word);
 		if (mixed) return `Chaque mot du nom s’écrit dans un seul alphabet ; « ${word} » ${mixed}.`;
 	}
 	// Beside Latin words, a word all of whose letters are Cyrillic or Greek look-alikes of Latin
@@ -101,6 +102,19 @@ export function mixedScriptWord(name: string): string | null {
 			return `« ${disguised} » est écrit en lettres cyrilliques ou grecques qui ressemblent toutes à des lettres latines, à côté de mots en lettres latines : retapez-le au clavier.`;
 	}
 	return null;
+}
+
+/**
+ * Why a word without Latin letters is refused when it mixes Cyrillic and Greek ones (« Алиσа »
+ * with a Greek « σ »), to be written after « « … » » as `mixedScripts` is; null otherwise.
+ */
+function cyrillicWithGreek(word: string): string | null {
+	const text = word.normalize('NFKC');
+	if (!/\p{Script=Cyrillic}/u.test(text)) return null;
+	const greek = [...new Set(text.match(/\p{Script=Greek}/gu) ?? [])];
+	if (greek.length === 0) return null;
+	const letters = greek.map((letter) => `« ${letter} »`).join(', ');
+	return `mêle des lettres cyrilliques à des lettres grecques (${letters}) : retapez ces lettres au clavier`;
 }
 
 /** Whether every letter of `word` is a Cyrillic or Greek look-alike of a Latin one (LOOKALIKE_LETTERS). */
