@@ -4,7 +4,13 @@ import process from 'node:process';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '../audit/repository';
-import { backupName, rotateBackups, runScheduledBackup, scheduleBackups } from './backup-schedule';
+import {
+	backupName,
+	firstBackupDelay,
+	rotateBackups,
+	runScheduledBackup,
+	scheduleBackups
+} from './backup-schedule';
 import { openDatabase } from './index';
 import { migrateToLatest } from './migrate';
 import { checkBackupFile, restoreDatabase } from './restore';
@@ -91,6 +97,27 @@ describe('scheduled backups', () => {
 			vi.useRealTimers();
 			await db.destroy();
 		}
+	});
+
+	// Review s59, ops: each start added a backup a minute after it, so a service restarted every
+	// hour kept a day of copies, not the week BACKUP_EVERY=6h BACKUP_KEEP=28 promise.
+	it('waits, after a start, for the period since the newest scheduled backup', () => {
+		const dir = scratchDir('sauvegardes-redemarrage');
+		const hour = 3_600_000;
+		const now = Date.parse('2026-12-07T15:00:00.000Z');
+		expect(firstBackupDelay(join(dir, 'absent'), 6 * hour, now)).toBe(60_000);
+		expect(firstBackupDelay(dir, 6 * hour, now)).toBe(60_000);
+		expect(firstBackupDelay(dir, 30_000, now)).toBe(30_000);
+		writeFileSync(join(dir, 'sdusn-2026-12-07T13-00-00-000Z.db'), '');
+		// Another command's copy, of another name, does not count.
+		writeFileSync(join(dir, 'sdusn-manuel.db'), '');
+		expect(firstBackupDelay(dir, 6 * hour, now)).toBe(4 * hour);
+		expect(firstBackupDelay(dir, hour, now)).toBe(60_000);
+		writeFileSync(join(dir, 'sdusn-2026-12-07T14-59-30-000Z.db'), '');
+		expect(firstBackupDelay(dir, 6 * hour, now)).toBe(6 * hour - 30_000);
+		// Dated in the future (a clock set back): no longer than the period.
+		writeFileSync(join(dir, 'sdusn-2027-01-01T00-00-00-000Z.db'), '');
+		expect(firstBackupDelay(dir, 6 * hour, now)).toBe(6 * hour);
 	});
 
 	it('keeps the newest BACKUP_KEEP backups and what an interrupted one left', () => {

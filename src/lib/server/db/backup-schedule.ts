@@ -58,10 +58,39 @@ export async function runScheduledBackup(
 	return target;
 }
 
+/** When a scheduled backup's name says it was written (UTC, to the millisecond). */
+function writtenAt(name: string): number {
+	const [, day, h, m, s, ms] = /^sdusn-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z/.exec(
+		name
+	)!;
+	return Date.parse(`${day}T${h}:${m}:${s}.${ms}Z`);
+}
+
+/**
+ * How long after a start the first scheduled backup comes: a minute (or the period, if shorter),
+ * or, when the newest scheduled backup of `dir` is younger than the period, when the period since
+ * it has run. Every start added a backup a minute after it, and a service restarted often pushed
+ * the older copies out of the BACKUP_KEEP kept: a week of copies could shrink to a day. Never more
+ * than the period (a copy dated in the future, a clock set back).
+ */
+export function firstBackupDelay(dir: string, everyMs: number, now = Date.now()): number {
+	const soonest = Math.min(60_000, everyMs);
+	let names: string[];
+	try {
+		names = readdirSync(dir).filter((name) => NAME.test(name));
+	} catch {
+		return soonest;
+	}
+	const newest = names.sort().at(-1);
+	if (!newest) return soonest;
+	return Math.min(everyMs, Math.max(soonest, writtenAt(newest) + everyMs - now));
+}
+
 /**
  * Backs the database up into BACKUP_DIR every BACKUP_EVERY, keeping BACKUP_KEEP copies; the first
- * one a minute after the start. A failed backup is logged and retried at the next turn. The timer
- * never keeps the process alive.
+ * one a minute after the start, or a period after the newest copy if that is later
+ * (firstBackupDelay). A failed backup is logged and retried at the next turn. The timer never
+ * keeps the process alive.
  */
 export function scheduleBackups(
 	databasePath: string,
@@ -81,15 +110,15 @@ export function scheduleBackups(
 			})
 			.finally(() => (running = false));
 	};
-	// The first a minute after the start (or sooner), then every period from it: started together,
-	// a period of one minute ran both at the same moment.
+	// The first a minute after the start (or sooner, or later: firstBackupDelay), then every period
+	// from it: started together, a period of one minute ran both at the same moment.
 	let every: ReturnType<typeof setInterval> | undefined;
 	const first = setTimeout(
 		() => {
 			run();
 			every = setInterval(run, settings.everyMs).unref();
 		},
-		Math.min(60_000, settings.everyMs)
+		firstBackupDelay(settings.dir, settings.everyMs)
 	).unref();
 	return () => {
 		clearTimeout(first);
