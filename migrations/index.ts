@@ -36,6 +36,7 @@ import * as mailStoppedAt from './2026_12_15_120000_mail_stopped_at';
 import * as campaignDatesNotified from './2026_12_16_090000_campaign_dates_notified';
 import * as campaignDatesNotifiedUnknown from './2026_12_17_093000_campaign_dates_notified_unknown';
 import * as replacedMeasurement from './2026_12_18_100000_replaced_measurement';
+import * as commissionRowIds from './2026_12_19_100000_commission_row_ids';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -79,5 +80,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_15_120000_mail_stopped_at': mailStoppedAt,
 	'2026_12_16_090000_campaign_dates_notified': campaignDatesNotified,
 	'2026_12_17_093000_campaign_dates_notified_unknown': campaignDatesNotifiedUnknown,
-	'2026_12_18_100000_replaced_measurement': replacedMeasurement
+	'2026_12_18_100000_replaced_measurement': replacedMeasurement,
+	'2026_12_19_100000_commission_row_ids': commissionRowIds
 };

@@ -300,6 +300,119 @@ describe('2026_12_17_093000_campaign_dates_notified_unknown', () => {
 	});
 });
 
+describe('2026_12_19_100000_commission_row_ids', () => {
+	type Db = ReturnType<typeof openDatabase>;
+	const rows = async (db: Db, table: string) =>
+		(await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} ORDER BY id`.execute(db))
+			.rows;
+	const schema = async (db: Db) =>
+		(
+			await sql<{ type: string; name: string }>`SELECT type, name FROM sqlite_schema
+				WHERE tbl_name IN ('session_attendee', 'agenda_item', 'decision') ORDER BY type, name`.execute(db)
+		).rows;
+	const revision = async (db: Db) =>
+		(await sql<{ revision: number }>`SELECT revision FROM data_revision`.execute(db)).rows[0]!
+			.revision;
+	const TABLES = ['session_attendee', 'agenda_item', 'decision', 'plan_revision'];
+
+	it('never gives a number twice, keeping rows, links, indexes and triggers; past the numbers the journal names', async () => {
+		const db = openDatabase(':memory:');
+		const migrator = portalMigrator(db);
+		await migrator.migrateTo('2026_12_18_100000_replaced_measurement');
+		for (const [id, state] of [
+			[1, 'held'],
+			[2, 'closed']
+		] as const)
+			await sql`INSERT INTO commission_session (id, held_on, place, title, state, created_at)
+				VALUES (${id}, '2026-05-01', 'Cahors', 'Séance', ${state}, '2026-04-01')`.execute(db);
+		for (const [id, sitting, name] of [
+			[1, 1, 'Alice'],
+			[2, 2, 'Bob']
+		] as const)
+			await sql`INSERT INTO session_attendee (id, session_id, guest_name)
+				VALUES (${id}, ${sitting}, ${name})`.execute(db);
+		for (const [id, sitting] of [
+			[1, 1],
+			[2, 2]
+		] as const)
+			await sql`INSERT INTO agenda_item (id, session_id, title, position)
+				VALUES (${id}, ${sitting}, 'Point libre', 1)`.execute(db);
+		for (const [id, sitting] of [
+			[1, 1],
+			[2, 2]
+		] as const)
+			await sql`INSERT INTO decision (id, session_id, agenda_item_id, kind, text, recorded_at)
+				VALUES (${id}, ${sitting}, ${id}, 'free', 'Relevé', '2026-05-01')`.execute(db);
+		await sql`INSERT INTO plan_revision (entity, entity_id, action, changes, reason, decision_id,
+			origin, created_at) VALUES ('plan', 1, 'updated', '[]', 'Décision de la commission', 2,
+			'portal', '2026-05-01')`.execute(db);
+		// Removed before this migration, named by the journal: attendee 5, point 4, decision 7.
+		const journal = (action: string, type: string, id: string, summary: string) =>
+			sql`INSERT INTO audit_event (occurred_at, actor_label, action, target_type, target_id, summary)
+				VALUES ('2026-05-01', 'Anne Admin', ${action}, ${type}, ${id}, ${summary})`.execute(db);
+		await journal('session.attendees', 'séance', '1', 'Présent retiré (n° 5)');
+		await journal('session.agenda', 'séance', '1', 'Point retiré de l’ordre du jour (n° 4)');
+		await journal('decision.removed', 'décision', '7', 'Décision (Avis) retirée');
+		const before = await Promise.all(TABLES.map((table) => rows(db, table)));
+		const objects = await schema(db);
+		expect(objects.filter((o) => o.type === 'trigger')).toHaveLength(9);
+
+		await migrator.migrateToLatest();
+		expect(await Promise.all(TABLES.map((table) => rows(db, table)))).toEqual(before);
+		expect(await schema(db)).toEqual(objects);
+		expect((await sql`SELECT * FROM pragma_foreign_key_check`.execute(db)).rows).toEqual([]);
+		// A row of a closed séance still bumps the published revision: its trigger came back.
+		const published = await revision(db);
+		await sql`INSERT INTO agenda_item (session_id, title, position) VALUES (2, 'Autre', 2)`.execute(
+			db
+		);
+		expect(await revision(db)).toBe(published + 1);
+
+		const added = async (table: string, values: string) => {
+			await sql.raw(`INSERT INTO ${table} ${values}`).execute(db);
+			const { id } = (
+				await sql<{ id: number }>`SELECT MAX(id) AS id FROM ${sql.table(table)}`.execute(db)
+			).rows[0]!;
+			await sql`DELETE FROM ${sql.table(table)} WHERE id = ${id}`.execute(db);
+			return id;
+		};
+		const guest = "(session_id, guest_name) VALUES (1, 'Carole')";
+		expect([
+			await added('session_attendee', guest),
+			await added('session_attendee', guest)
+		]).toEqual([6, 7]);
+		const decision = `(session_id, agenda_item_id, kind, text, recorded_at)
+			VALUES (1, 1, 'free', 'Autre', '2026-05-01')`;
+		expect([await added('decision', decision), await added('decision', decision)]).toEqual([8, 9]);
+		const item = "(session_id, title, position) VALUES (1, 'Encore', 3)";
+		// 5 is the point added above to the closed séance.
+		expect(await added('agenda_item', item)).toBe(6);
+		expect(await added('agenda_item', item)).toBe(7);
+
+		await migrator.migrateTo('2026_12_18_100000_replaced_measurement');
+		expect(await rows(db, 'decision')).toEqual(before[2]);
+		expect(await schema(db)).toEqual(objects);
+		expect((await sql`SELECT * FROM pragma_foreign_key_check`.execute(db)).rows).toEqual([]);
+		await db.destroy();
+	});
+
+	it('runs on a database without séances', async () => {
+		const db = openDatabase(':memory:');
+		expect((await portalMigrator(db).migrateToLatest()).error).toBeUndefined();
+		await sql`INSERT INTO commission_session (id, held_on, place, title, state, created_at)
+			VALUES (1, '2026-05-01', 'Cahors', 'Séance', 'held', '2026-04-01')`.execute(db);
+		await sql`INSERT INTO session_attendee (session_id, guest_name) VALUES (1, 'Alice')`.execute(
+			db
+		);
+		await sql`DELETE FROM session_attendee`.execute(db);
+		await sql`INSERT INTO session_attendee (session_id, guest_name) VALUES (1, 'Bob')`.execute(db);
+		expect(await rows(db, 'session_attendee')).toEqual([
+			{ id: 2, session_id: 1, user_id: null, guest_name: 'Bob' }
+		]);
+		await db.destroy();
+	});
+});
+
 describe('every table', () => {
 	it('is STRICT', async () => {
 		const db = openDatabase(':memory:');

@@ -1,4 +1,4 @@
-import type { APIRequestContext, Dialog } from '@playwright/test';
+import type { APIRequestContext, Dialog, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { fieldsReleased } from './helpers/forms';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
@@ -539,6 +539,74 @@ test('a decision on a point another member removed meanwhile: told, the point go
 	// The page read the séance again: the removed point is gone, the other one stays.
 	await expect(page.getByRole('heading', { name: /Fiche 6-1/ })).toHaveCount(0);
 	await expect(page.getByRole('heading', { name: /Fiche 7-1/ })).toBeVisible();
+});
+
+// Review (brief of 2026-12-07): the avis withdrawn gave its number to the priority change recorded
+// after it, and the closing page read before both closed the séance with a change never shown.
+test('closing from a page read before a decision was withdrawn and another recorded: refused, read again', async ({
+	browser
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-11-13', 'Figeac', 'Commission du numéro rendu');
+	for (const codes of ['11-1', '12-1'])
+		await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes }, maxRedirects: 0 });
+	await member.post(`/commission/seances/${id}?/hold`, { form: {}, maxRedirects: 0 });
+	await member.dispose();
+	const point = (page: Page, code: string) =>
+		page
+			.getByRole('listitem')
+			.filter({ has: page.getByRole('heading', { name: `Fiche ${code}` }) });
+
+	// Member A records « Avis favorable » on 11-1 and opens the closing page.
+	const contextA = await browser.newContext();
+	const a = await contextA.newPage();
+	await loginPage(a, ACCOUNTS.commission);
+	await a.goto(`/commission/seances/${id}`);
+	await waitForHydration(a);
+	await point(a, '11-1').getByLabel('Type de décision').selectOption('opinion');
+	await point(a, '11-1').getByLabel('Avis', { exact: true }).selectOption('favorable');
+	await point(a, '11-1').getByLabel('Texte de l’avis').fill('La commission soutient la démarche.');
+	await point(a, '11-1').getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(point(a, '11-1').getByRole('status')).toContainText('Décision enregistrée');
+	await a.goto(`/commission/seances/${id}/cloture`);
+	const changes = a.getByRole('region', { name: 'Priorités qui changent' });
+	await expect(changes).toContainText('Aucune');
+
+	// Admin B, in another browser, withdraws the avis, then raises 12-1 from 2 to 1.
+	const contextB = await browser.newContext();
+	const b = await contextB.newPage();
+	await loginPage(b, ACCOUNTS.admin);
+	await b.goto(`/commission/seances/${id}`);
+	await waitForHydration(b);
+	await point(b, '11-1')
+		.getByRole('button', { name: /Retirer cette décision/ })
+		.click();
+	await expect(point(b, '11-1').getByText('La commission soutient la démarche.')).toHaveCount(0);
+	await point(b, '12-1').getByLabel('Type de décision').selectOption('priority');
+	await point(b, '12-1')
+		.getByLabel(/Nouvelle priorité/)
+		.selectOption('1');
+	await point(b, '12-1').getByLabel(/Motif/).fill('Une urgence pour les collèges.');
+	await point(b, '12-1').getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(point(b, '12-1').getByText('Priorité 2 → 1', { exact: true })).toBeVisible();
+	await contextB.close();
+
+	// A closes from the page read before: refused, the page lists what would now take effect.
+	await a.getByRole('button', { name: 'Clore définitivement la séance' }).click();
+	await expect(a.getByRole('alert')).toContainText('La séance n’a pas été close');
+	await expect(a).toHaveURL(/\/cloture$/);
+	await expect(changes).toContainText('Fiche 12-1');
+	await expect(changes).toContainText('priorité 2 → 1');
+	await expect(changes).not.toContainText('Aucune');
+	await expect(
+		a.getByRole('region', { name: 'Avis et décisions publiés au relevé' })
+	).not.toContainText('La commission soutient la démarche.');
+	// Nothing took effect: the séance is still held, 12-1 still in priority 2.
+	await a.goto(`/commission/seances/${id}`);
+	await expect(a.getByRole('link', { name: 'Clore la séance…' })).toBeVisible();
+	const plan = await (await a.request.get('/donnees/plan.json')).json();
+	expect(plan.fiches.find((f: { code: string }) => f.code === '12-1').priority).toBe(2);
+	await contextA.close();
 });
 
 test('a séance dated of a day past says so, and offers no convocation', async ({ page }) => {

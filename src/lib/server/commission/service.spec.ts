@@ -36,16 +36,21 @@ import {
 	listFicheFlags,
 	type FicheFlags,
 	addAttendee,
+	AGENDA_ITEM_GONE_MESSAGE,
+	ATTENDEE_GONE_MESSAGE,
 	changeSittingState,
 	CLOSE_BEFORE_HELD_MESSAGE,
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
+	DECISION_ITEM_GONE_MESSAGE,
 	deleteSitting,
 	FREE_ITEMS_PER_SITTING,
 	GUESTS_PER_SITTING,
 	listPriorityConflicts,
 	newPriorityMessage,
 	recordDecision,
+	removeAgendaItem,
+	removeAttendee,
 	removeDecision,
 	rebaseSittingTyping,
 	SITTINGS_CREATED_PER_ACCOUNT_PER_DAY,
@@ -533,6 +538,14 @@ describe('the agenda', () => {
 	});
 });
 
+/** The closing refused because the decisions changed since its page was read. */
+const CLOSING_CHANGED_REFUSAL = {
+	ok: false,
+	status: 409,
+	message: CLOSING_CHANGED_MESSAGE,
+	reason: 'closing-changed'
+};
+
 describe('holding and closing', () => {
 	it('neither before the sitting’s day (Paris), from which its decisions take effect', async () => {
 		const id = await newSitting('2026-12-10');
@@ -589,12 +602,9 @@ describe('holding and closing', () => {
 		const shown = (await findSitting(db, id))!.items.flatMap((i) => i.decisions.map((d) => d.id));
 		// Another tab records a decision on 14-1 after the confirmation page was read.
 		await decide(items[1]!.id, 2);
-		expect(await changeSittingState(db, member, id, 'closed', null, new Date(), shown)).toEqual({
-			ok: false,
-			status: 409,
-			message: CLOSING_CHANGED_MESSAGE,
-			reason: 'closing-changed'
-		});
+		expect(await changeSittingState(db, member, id, 'closed', null, new Date(), shown)).toEqual(
+			CLOSING_CHANGED_REFUSAL
+		);
 		expect((await findSitting(db, id))!.state).toBe('held');
 		expect((await findFicheByCode(db, '14-1'))!.priority).toBe(1);
 		// Read again: both are listed, and closing applies both.
@@ -656,6 +666,82 @@ describe('holding and closing', () => {
 			.where('action', '=', 'priority.changed')
 			.execute();
 		expect(audits).toHaveLength(0);
+	});
+});
+
+// Review (brief of 2026-12-07): a decision, an agenda point or an attendee removed gave its number
+// to the next one recorded, and a page read before acted on that one.
+describe('a page read before a removal (numbers never given twice)', () => {
+	it('refuses the closing when the decision shown was removed and another recorded since', async () => {
+		const { id } = await heldSittingWith('11-1');
+		expect(await addAgendaFiches(db, member, id, ['12-1'], null)).toMatchObject({ ok: true });
+		const [eleven, twelve] = (await findSitting(db, id))!.items;
+		const opinion = { kind: 'opinion' as const, opinion: 'favorable' as const, text: 'Avis.' };
+		expect(await recordDecision(db, member, id, eleven!.id, opinion, null)).toEqual({ ok: true });
+		const decisionIds = async () =>
+			(await findSitting(db, id))!.items.flatMap((i) => i.decisions.map((d) => d.id));
+		// Member A reads the closing page: the avis only.
+		const shown = await decisionIds();
+		// Admin B takes the avis back, then records a priority change on 12-1.
+		expect(await removeDecision(db, member, id, shown[0]!, null)).toEqual({ ok: true });
+		const before = (await findFicheByCode(db, '12-1'))!.priority;
+		const priority = {
+			kind: 'priority' as const,
+			newPriority: before === 1 ? (2 as const) : (1 as const),
+			text: 'Motif.'
+		};
+		expect(await recordDecision(db, member, id, twelve!.id, priority, null)).toEqual({ ok: true });
+		expect(await decisionIds()).not.toEqual(shown);
+		expect(await changeSittingState(db, member, id, 'closed', null, new Date(), shown)).toEqual(
+			CLOSING_CHANGED_REFUSAL
+		);
+		expect((await findSitting(db, id))!.state).toBe('held');
+		expect((await findFicheByCode(db, '12-1'))!.priority).toBe(before);
+	});
+
+	it('refuses a decision form of a point removed, instead of writing it on the point added since', async () => {
+		const { id } = await heldSittingWith('15-1');
+		const [fifteen] = (await findSitting(db, id))!.items;
+		expect(await removeAgendaItem(db, member, id, fifteen!.id, null)).toEqual({ ok: true });
+		expect(await addAgendaFiches(db, member, id, ['16-1'], null)).toMatchObject({ ok: true });
+		const [sixteen] = (await findSitting(db, id))!.items;
+		expect(sixteen!.id).not.toBe(fifteen!.id);
+		const opinion = { kind: 'opinion' as const, opinion: 'favorable' as const, text: 'Avis.' };
+		expect(await recordDecision(db, member, id, fifteen!.id, opinion, null)).toEqual({
+			ok: false,
+			status: 404,
+			message: DECISION_ITEM_GONE_MESSAGE
+		});
+		expect(sixteen!.decisions).toEqual([]);
+		expect((await findSitting(db, id))!.items[0]!.decisions).toEqual([]);
+		// Removed again from that stale page: refused the same way.
+		expect(await removeAgendaItem(db, member, id, fifteen!.id, null)).toEqual({
+			ok: false,
+			status: 404,
+			message: AGENDA_ITEM_GONE_MESSAGE
+		});
+	});
+
+	it('refuses to remove an attendee removed, instead of the one added since', async () => {
+		const id = await newSitting('2026-06-15');
+		const guestIds = async () =>
+			(await findSitting(db, id))!.attendees.map(({ id, name }) => ({ id, name }));
+		expect(await addAttendee(db, member, id, { guestName: 'Alice Martin' }, null)).toEqual({
+			ok: true
+		});
+		const [alice] = await guestIds();
+		expect(await removeAttendee(db, member, id, alice!.id, null)).toEqual({ ok: true });
+		expect(await addAttendee(db, member, id, { guestName: 'Bob Durand' }, null)).toEqual({
+			ok: true
+		});
+		const [bob] = await guestIds();
+		expect(bob!.id).not.toBe(alice!.id);
+		expect(await removeAttendee(db, member, id, alice!.id, null)).toEqual({
+			ok: false,
+			status: 404,
+			message: ATTENDEE_GONE_MESSAGE
+		});
+		expect(await guestIds()).toEqual([bob]);
 	});
 });
 

@@ -699,6 +699,18 @@ export async function addAgendaFreeItem(
 	});
 }
 
+/**
+ * A point or an attendee asked for by a page read before it was removed. Its number is never given
+ * again (AUTOINCREMENT, migration 2026_12_19_100000_commission_row_ids): such a form is refused,
+ * never carried to the point or the person added since.
+ */
+const ITEM_GONE =
+	'Ce point n’est plus à l’ordre du jour de la séance (retiré entre-temps, dans un autre onglet ou par un autre membre)';
+export const AGENDA_ITEM_GONE_MESSAGE = `${ITEM_GONE}.`;
+export const DECISION_ITEM_GONE_MESSAGE = `${ITEM_GONE} : la décision n’a pas été enregistrée.`;
+export const ATTENDEE_GONE_MESSAGE =
+	'Cette personne ne figure plus parmi les présents de la séance (retirée entre-temps, dans un autre onglet ou par un autre membre).';
+
 export async function removeAgendaItem(
 	db: Db,
 	user: User,
@@ -710,7 +722,7 @@ export async function removeAgendaItem(
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		if (!(await findAgendaItem(trx, sittingId, itemId)))
-			return refuse(404, 'Ce point n’est pas à l’ordre du jour.');
+			return refuse(404, AGENDA_ITEM_GONE_MESSAGE);
 		if (await agendaItemHasDecision(trx, itemId))
 			return refuse(409, 'Ce point porte déjà des décisions : il reste à l’ordre du jour.');
 		await deleteAgendaItem(trx, itemId);
@@ -786,7 +798,7 @@ export async function removeAttendee(
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		if (!(await deleteAttendee(trx, sittingId, attendeeId)))
-			return refuse(404, 'Cette personne n’est pas inscrite.');
+			return refuse(404, ATTENDEE_GONE_MESSAGE);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.attendees',
@@ -818,11 +830,7 @@ export async function recordDecision(
 			);
 		}
 		const item = await findAgendaItem(trx, sittingId, itemId);
-		if (!item)
-			return refuse(
-				404,
-				'Ce point n’est plus à l’ordre du jour de la séance (retiré entre-temps, dans un autre onglet ou par un autre membre) : la décision n’a pas été enregistrée.'
-			);
+		if (!item) return refuse(404, DECISION_ITEM_GONE_MESSAGE);
 		// The same form sent twice (a page reloaded after sending without JavaScript, or a post sent
 		// again by the browser when its answer was lost) records the decision once and is answered
 		// as the first time: the person sees the decision they asked for, without a refusal.
