@@ -476,7 +476,7 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	// Mended: « Réessayer maintenant » sends it well before the minute is out.
 	await page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' }).click();
 	await expect(page.getByRole('status')).toContainText(
-		/^2\smessages en attente partent dans les secondes\s+qui viennent/
+		/^2\smessages en attente partent dans les secondes\s+qui\s+viennent/
 	);
 	await expect.poll(received, { timeout: 20_000 }).toBe(before + 1);
 	// The second tab's list is stale: pressing its button says nothing changed, and shows the list
