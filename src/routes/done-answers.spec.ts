@@ -28,9 +28,9 @@ const portal = adminDatabase();
 const SITTING = '/commission/seances/[id=id]';
 
 /** The séance page's data at `search` (`?fait=…`), read by the admin. */
-async function sittingPage(id: number, search: string) {
+async function sittingPage(id: number, search: string, reader = portal.admin) {
 	const { path, route, params } = idRoute(SITTING, id);
-	return (await sitting.load(routeEvent(`${path}${search}`, route, params, portal.admin))) as {
+	return (await sitting.load(routeEvent(`${path}${search}`, route, params, reader))) as {
 		done: string | null;
 		decided: number | null;
 	};
@@ -116,6 +116,16 @@ describe('the séance page’s forms sent without script', () => {
 		for (const search of ['?fait=<b>Piégé</b>', '?fait=DONE', '?fait=toString'])
 			expect((await sittingPage(id, search)).done).toBeNull();
 		expect((await sittingPage(id, '?fait=decision&point=1e3')).decided).toBeNull();
+	});
+
+	it('confirm nothing to a reader who may not send them: a link to a closed séance with ?fait=', async () => {
+		const { sittingId, itemId } = await heldSitting(portal.db, portal.admin, { closed: true });
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		for (const reader of [paul, portal.admin]) {
+			expect((await sittingPage(sittingId, '?fait=decision-retiree', reader)).done).toBeNull();
+			const decided = await sittingPage(sittingId, `?fait=decision&point=${itemId}`, reader);
+			expect(decided).toMatchObject({ done: null, decided: null });
+		}
 	});
 });
 

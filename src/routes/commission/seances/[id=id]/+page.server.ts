@@ -104,8 +104,9 @@ export const load: PageServerLoad = async (event) => {
 		editable && sitting.state === 'preparation'
 			? convokeAgainMessage(await changedSinceConvened(db, sitting.id))
 			: null;
-	// A form sent without script led here (doneAnswer): its confirmation, as the script draws it.
-	const marker = doneMarker(event.url, DONE_KEYS);
+	// A form sent without script led here (doneAnswer): its confirmation, as the script draws it —
+	// only to who may send these forms (a link with ?fait= shows nothing to a reader of the relevé).
+	const marker = editable ? doneMarker(event.url, DONE_KEYS) : null;
 	return {
 		sitting: { ...sitting, items: agendaPoints(user, sitting) },
 		editable,
