@@ -10,6 +10,7 @@ import { escapeHtml } from '../../utils/html';
 import { portalErrorPage } from './error-page';
 import { sessionCookieName } from '../auth/sessions';
 import { formByteLimit, hasTooManyFields } from './body-limits';
+import { sentByScript } from './done-answer';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
@@ -190,8 +191,7 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
  * SvelteKit's action answer: the refusal is shown as the error page, instead of being ignored.
  */
 function refuseForm(event: RequestEvent, status: number, message: string): Response {
-	if (event.request.headers.get('x-sveltekit-action') === 'true')
-		return json({ type: 'error', error: { message } }, { status });
+	if (sentByScript(event)) return json({ type: 'error', error: { message } }, { status });
 	// A script asking for JSON gets `{ message }`, as SvelteKit answers it an error.
 	const accept = event.request.headers.get('accept') ?? '';
 	if (accept.includes('application/json') && !accept.includes('text/html'))

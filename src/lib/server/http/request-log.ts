@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { addressHeaderSetting } from '../config.js';
 import { log } from '../log.js';
+import { sentByScript } from './done-answer';
 
 /** A request id set by the proxy (nginx's $request_id) is kept only when it looks like one. */
 const PROXY_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -72,8 +73,7 @@ export const logRequests: Handle = async ({ event, resolve }) => {
  */
 async function actionOutcome(request: Request, response: Response): Promise<number | null> {
 	if (
-		request.method !== 'POST' ||
-		request.headers.get('x-sveltekit-action') !== 'true' ||
+		!sentByScript({ request }) ||
 		!response.headers.get('content-type')?.startsWith('application/json')
 	)
 		return null;
