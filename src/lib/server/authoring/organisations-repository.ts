@@ -158,9 +158,9 @@ export async function findOrganisationNamed(
 	db: Executor,
 	name: string,
 	exceptId: number | null
-): Promise<{ id: number; name: string } | undefined> {
+): Promise<{ id: number; name: string; alias: string } | undefined> {
 	const [match] = await listOrganisationsNamed(db, name, exceptId);
-	return match && { id: match.id, name: match.name };
+	return match;
 }
 
 export async function insertOrganisation(

@@ -178,9 +178,14 @@ async function recordOrganisationChange(
 /** The organisation an edit changes (its id, its name now), or null for a new one. */
 type EditedOrganisation = { id: number; name: string } | null;
 
-/** Said of a name another organisation has or had, by its form and by the plan's import. */
-export const organisationNameTaken = (other: string) =>
-	`« ${other} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
+/**
+ * Said of a name another organisation has, or had (`alias`, the former name it matched: named
+ * with the organisation's name today), by its form and by the plan's import.
+ */
+export const organisationNameTaken = (other: { name: string; alias: string }) =>
+	other.alias === other.name
+		? `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
+		: `« ${other.alias} » est un ancien nom de l’organisation « ${other.name} » : choisissez-la, ou fusionnez.`;
 
 /**
  * Said of a name that looks like another organisation's name or former name (`organisationSkeleton`),
@@ -200,7 +205,7 @@ async function organisationNameProblem(db: Executor, name: string, edited: Edite
 	if (edited?.name === name.trim()) return null;
 	const exceptId = edited?.id ?? null;
 	const other = await findOrganisationNamed(db, name, exceptId);
-	if (other) return organisationNameTaken(other.name);
+	if (other) return organisationNameTaken(other);
 	const [lookalike] = await listOrganisationsNamed(db, name, exceptId, organisationSkeleton);
 	if (lookalike) return organisationNameLookalike(name.trim(), lookalike);
 	// A command naming it (user:create --organisation) would find the other one.

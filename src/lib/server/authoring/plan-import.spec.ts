@@ -1629,12 +1629,14 @@ describe('plan workbook round trip', () => {
 		expect((await applyPlanImport(db, await rename([['adcf', 'ADCF Lot']]), options)).ok).toBe(
 			true
 		);
-		const taken = (slug: string, other: string) =>
-			`Feuille « Organisations », organisation ${slug}, colonne « Nom » : ${organisationNameTaken(other)}`;
-		// Written otherwise (punctuation), as the form compares names.
+		// Written otherwise (punctuation), as the form compares names; the former name and the
+		// organisation that bore it said both.
 		expect((await previewPlanImport(db, await rename([['adefpat', 'A.D.C.F']]))).problems).toEqual([
-			taken('adefpat', 'ADCF Lot')
+			'Feuille « Organisations », organisation adefpat, colonne « Nom » : « ADCF » est un ancien nom de l’organisation « ADCF Lot » : choisissez-la, ou fusionnez.'
 		]);
+		expect(organisationNameTaken({ name: 'ADCF Lot', alias: 'ADCF' })).toBe(
+			'« ADCF » est un ancien nom de l’organisation « ADCF Lot » : choisissez-la, ou fusionnez.'
+		);
 		expect((await applyPlanImport(db, await rename([['adefpat', 'ADCF']]), options)).ok).toBe(
 			false
 		);

@@ -458,7 +458,7 @@ async function organisationNameProblems(
 		});
 		const lookalike = other ? undefined : await lookalikeOrganisation(db, o, next, slugs);
 		const problem = other
-			? organisationNameTaken(other.name)
+			? organisationNameTaken(other)
 			: lookalike && organisationNameLookalike(o.name, lookalike);
 		if (problem)
 			problems.push(
