@@ -255,6 +255,11 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(restored.stdout).toMatch(
 			`Sauvegarde « ${join(typedIn, 'copie.db')} » vérifiée et restaurée dans « ${target} ».`
 		);
+		// Review s59, ops: restored into a new file to look into, it said « Redémarrez le portail. »
+		expect(restored.stdout).toContain(
+			'Ce fichier n’existait pas : aucun portail ne tourne sur cette base, rien à redémarrer.'
+		);
+		expect(restored.stdout).not.toContain('Redémarrez');
 	});
 
 	// Hostile probe s56: `mkfifo fifo.db; npm run db:restore -- fifo.db` waited without end and
@@ -311,6 +316,7 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(restored.stdout).toContain(
 			'La base remplacée est plus ancienne que la sauvegarde : rien n’en est repris'
 		);
+		expect(restored.stdout).toMatch(/Redémarrez le portail\.\n$/);
 	});
 
 	// Review s45, ops: « Base de données : /srv/sdusn/app/data/sdusn.db », then « La base

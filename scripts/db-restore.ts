@@ -70,6 +70,10 @@ runCommand(async () => {
 			(passwordsKept > 0
 				? ` ${pluralize(passwordsKept, 'mot de passe changé depuis la sauvegarde reste le nouveau', 'mots de passe changés depuis la sauvegarde restent les nouveaux')}.`
 				: '') +
-			' Redémarrez le portail.\n'
+			// A database replaced is the one a portal was stopped to restore (no portal runs on it: the
+			// restore is refused then); a new file, a copy to look into, is no portal's.
+			(aside
+				? ' Redémarrez le portail.\n'
+				: ' Ce fichier n’existait pas : aucun portail ne tourne sur cette base, rien à redémarrer.\n')
 	);
 });
