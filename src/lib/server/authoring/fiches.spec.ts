@@ -359,6 +359,24 @@ describe('editing a fiche', () => {
 		expect(revision!.changes[0]!.after).toBe('340\u00a0communes au 31\u00a0décembre\u00a02027');
 	});
 
+	// Review of plan authoring: the form gave an abandoned fiche a new link, the workbook refused it.
+	it('refuses a new link to an abandoned fiche, and keeps one the fiche already has', async () => {
+		expect((await abandonFiche(db, admin, '2-1')).ok).toBe(true);
+		const kept = await edit('1-1', { title: 'Titre 1-1 relu', reason: 'Relecture' });
+		expect(kept.linkedCodes).toContain('2-1');
+		expect((await updateFiche(db, admin, '1-1', kept, null)).ok).toBe(true);
+		expect((await abandonFiche(db, admin, '10-2')).ok).toBe(true);
+		expect((await findFicheState(db, '3-1'))!.links.map((l) => l.code)).not.toContain('10-2');
+		const added = await edit('3-1', { links: '7-1, 10-2', reason: 'Lien' });
+		expect(await updateFiche(db, admin, '3-1', added, null)).toMatchObject({
+			ok: false,
+			fieldErrors: {
+				links:
+					'La fiche 10-2 est abandonnée\u00a0: une fiche abandonnée ne reçoit plus de nouveau lien (ceux qu’une fiche a déjà vers elle restent).'
+			}
+		});
+	});
+
 	it('refuses a decision of a sitting that is not closed, an unknown linked fiche, a bad target', async () => {
 		const open = await edit('3-1', { title: 'Autre titre', reason: 'Essai', decision: '999999' });
 		expect(await updateFiche(db, admin, '3-1', open, null)).toMatchObject({

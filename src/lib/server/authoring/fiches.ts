@@ -70,7 +70,7 @@ import {
 } from './repository';
 import { listFicheRevisions } from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
-import { NEW_FICHE_PRIORITY } from './plan-model';
+import { ABANDONED_LINK_RULE, NEW_FICHE_PRIORITY } from './plan-model';
 import { checkDecision, conflictRefusal, recordChange, type RevisionInput } from './edits';
 import { withdrawnMeanwhile } from './structure';
 
@@ -143,19 +143,29 @@ function readableState(state: FicheState, objectiveLabel: string): ReadableFiche
 function organisationGoneMessage(name: string | undefined): string {
 	return `${name === undefined ? 'Cette organisation' : `L’organisation « ${name} »`} a été retirée ou fusionnée entre-temps : choisissez-en une autre, ou « aucune » pour retirer la ligne.`;
 }
+
+/** A new link to abandoned fiches: « La fiche 2-2 est abandonnée : … » (ABANDONED_LINK_RULE). */
+function abandonedLinkProblem(codes: string[]): string {
+	return `${plural(codes.length, 'La fiche', 'Les fiches')} ${listInWords(codes)} ${plural(codes.length, 'est abandonnée', 'sont abandonnées')}\u00a0: ${ABANDONED_LINK_RULE}.`;
+}
+
 /**
  * The fiches a fiche's form links to, by code, and what is wrong with them: a code no fiche has,
- * or the fiche itself. Also asked when another field is refused, so that the form says it at once.
+ * an abandoned fiche it does not link to yet, or the fiche itself. Also asked when another field is refused, so that the form says it at once.
  */
 export async function readLinkedCodes(db: Executor, ficheCode: string, codes: string[]) {
 	// A code that is not one is told by the form's schema, with these.
 	const wellFormed = codes.filter((c) => FICHE_CODE_PATTERN.test(c));
-	const linked = await findFicheIdsByCodes(db, wellFormed);
+	const linked = await findFicheIdsByCodes(db, wellFormed, ficheCode);
 	const missing = wellFormed.filter((c) => !linked.some((l) => l.code === c));
+	// A link the fiche already has to a fiche abandoned since stays; a new one is refused, as the
+	// workbook refuses it (FicheReferences): an abandoned fiche is out of the plan's work.
+	const abandoned = linked.filter((l) => l.abandoned && !l.linked).map((l) => l.code);
 	// Every problem of the field at once, in one message (not one at a time, a new one per try).
 	const problems = [
 		missing.length > 0 &&
 			`Aucune fiche ne porte ${plural(missing.length, 'le code', 'les codes')} ${listInWords(missing)}.`,
+		abandoned.length > 0 && abandonedLinkProblem(abandoned),
 		wellFormed.includes(ficheCode) && 'Une fiche ne peut pas être liée à elle-même.'
 	].filter((p): p is string => typeof p === 'string');
 	return { linked, problem: problems.length > 0 ? problems.join(' ') : null };

@@ -1463,6 +1463,22 @@ describe('plan workbook round trip', () => {
 		expect(preview.outOfDate).toBe(1);
 	});
 
+	// Review of plan authoring: a row linking to an abandoned fiche was refused as « n’existe pas ».
+	it('refuses a new link to an abandoned fiche as abandoned, in the words of the fiche’s form', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			workbook.getWorksheet('Liens')!.addRow(['4-1', '17-1']);
+		});
+		expect((await previewPlanImport(db, bytes)).problems).toEqual([
+			expect.stringMatching(
+				/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche 17-1 est abandonnée\s: une fiche abandonnée ne reçoit plus de nouveau lien \(ceux qu’une fiche a déjà vers elle restent\)\s; retirez cette ligne\.$/
+			)
+		]);
+	});
+
 	// Merge s49: the comparison's problems beyond the 200 listed were neither listed nor counted.
 	it('counts in « Et N autres » the comparison’s problems of a partly refused workbook beyond the list', async ({
 		db

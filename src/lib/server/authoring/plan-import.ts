@@ -325,8 +325,9 @@ async function readWithinLimits(
 	if (fileProblem) return refusedBeforeComparing([fileProblem]);
 	const retiredOrganisations = await listRetiredOrganisations(db);
 	const withdrawn = await listRetiredStructureKeys(db);
+	const abandoned = new Set(await listRetiredFicheCodes(db));
 	const reading = await oneWorkbookAtATime(() =>
-		readPlanWorkbook(bytes, retiredOrganisations, withdrawn)
+		readPlanWorkbook(bytes, retiredOrganisations, withdrawn, abandoned)
 	).catch(() => null);
 	return (
 		reading ??

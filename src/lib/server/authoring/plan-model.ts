@@ -9,6 +9,13 @@ import type { PlanInfo } from '../plan/repository';
 export const NEW_FICHE_PRIORITY = 2;
 
 /**
+ * Why a new link to an abandoned fiche is refused, by the fiche's form (readLinkedCodes) and by
+ * the workbook (FicheReferences) alike.
+ */
+export const ABANDONED_LINK_RULE =
+	'une fiche abandonnée ne reçoit plus de nouveau lien (ceux qu’une fiche a déjà vers elle restent)';
+
+/**
  * The plan as the workbook holds it (src/lib/server/authoring/workbook.ts) and as the import
  * compares it: flat rows keyed by what a person reads (codes, numbers, organisation identifiers),
  * text sections as the text of their cell. Read from the database by import-repository.ts, from a

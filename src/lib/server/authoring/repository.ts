@@ -411,12 +411,38 @@ export async function countMeasurements(
 	return { published: count('validated'), submitted: count('submitted') };
 }
 
+/**
+ * The fiches of `codes`, each with whether it is abandoned and whether the fiche `linkedFrom`
+ * already links to it (a link it keeps, where a new one to an abandoned fiche is refused).
+ */
 export async function findFicheIdsByCodes(
 	db: Executor,
-	codes: string[]
-): Promise<{ id: number; code: string }[]> {
+	codes: string[],
+	linkedFrom: string
+): Promise<{ id: number; code: string; abandoned: boolean; linked: boolean }[]> {
 	if (codes.length === 0) return [];
-	return db.selectFrom('fiche').select(['id', 'code']).where('code', 'in', codes).execute();
+	const rows = await db
+		.selectFrom('fiche')
+		.select(['fiche.id', 'fiche.code', 'fiche.retired_on'])
+		.select((eb) =>
+			eb
+				.exists(
+					eb
+						.selectFrom('fiche_link')
+						.innerJoin('fiche as source', 'source.id', 'fiche_link.fiche_id')
+						.select('fiche_link.fiche_id')
+						.whereRef('fiche_link.linked_fiche_id', '=', 'fiche.id')
+						.where('source.code', '=', linkedFrom)
+				)
+				.as('linked')
+		)
+		.where('fiche.code', 'in', codes)
+		.execute();
+	return rows.map(({ retired_on, linked, ...row }) => ({
+		...row,
+		abandoned: retired_on !== null,
+		linked: Boolean(linked)
+	}));
 }
 
 /** The newest revision of a fiche (0 when none): a form remembers it to list later changes. */

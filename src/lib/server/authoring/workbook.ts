@@ -46,6 +46,7 @@ import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
+	ABANDONED_LINK_RULE,
 	emptyPlanModel,
 	INDICATOR_KIND_CELLS,
 	type PlanModel,
@@ -1344,7 +1345,8 @@ function withdrawnRowMessage(level: StructureLevel, key: string): string {
 export async function readPlanWorkbook(
 	bytes: Uint8Array,
 	retiredOrganisations: RetiredOrganisation[] = [],
-	withdrawn: Set<string> = new Set()
+	withdrawn: Set<string> = new Set(),
+	abandonedFiches: Set<string> = new Set()
 ): Promise<WorkbookReading> {
 	const refusal = zipProblem(bytes);
 	if (refusal)
@@ -1360,7 +1362,8 @@ export async function readPlanWorkbook(
 		rows,
 		problems,
 		retiredOrganisations,
-		withdrawn
+		withdrawn,
+		abandonedFiches
 	);
 	if (problems.list.length > 0) {
 		return {
@@ -1428,7 +1431,8 @@ function readRows(
 	rows: SheetRows,
 	problems: Problems,
 	retiredOrganisations: RetiredOrganisation[],
-	withdrawn: Set<string>
+	withdrawn: Set<string>,
+	abandonedFiches: Set<string>
 ) {
 	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
 	const unread: UnreadKeys = new Set();
@@ -1454,7 +1458,8 @@ function readRows(
 		new Set(model.fiches.map((f) => f.code)),
 		fiches.unreadableCodes,
 		unread.has('fiches'),
-		problems
+		problems,
+		abandonedFiches
 	);
 	model.people = readPeople(
 		rows('people'),
@@ -1766,13 +1771,22 @@ class FicheReferences {
 		private unreadableCodes: Set<string>,
 		/** A fiche's code could not be read at all: any code may be it. */
 		private someUnreadable: boolean,
-		private problems: Problems
+		private problems: Problems,
+		/** The plan's abandoned fiches, which the « Fiches » sheet does not list. */
+		private abandoned: Set<string>
 	) {}
 
 	/** The code of the fiche a cell names, said when the « Fiches » sheet lacks it. */
 	known(r: RowReader, index: number): string {
 		const code = r.code(index);
-		if (code && !this.someUnreadable && !this.codes.has(code) && !this.unreadableCodes.has(code)) {
+		if (code && !this.codes.has(code) && this.abandoned.has(code))
+			r.problem(index, abandonedReference(code, r.sheet === SHEETS.links.name));
+		else if (
+			code &&
+			!this.someUnreadable &&
+			!this.codes.has(code) &&
+			!this.unreadableCodes.has(code)
+		) {
 			const known = this.unknown.get(code);
 			if (known) known.rows.push({ sheet: r.sheet, row: r.number });
 			else
@@ -1795,6 +1809,17 @@ class FicheReferences {
 			if (problem && rows.length > 1) problem.message += unknownFicheGuidance(code, rows);
 		}
 	}
+}
+
+/**
+ * A row naming an abandoned fiche the « Fiches » sheet does not list (the export leaves it out, with
+ * its rows and the links to it): said as abandoned, not as unknown; a link in the words of the
+ * fiche's form (ABANDONED_LINK_RULE).
+ */
+function abandonedReference(code: string, link: boolean): string {
+	return link
+		? `la fiche ${code} est abandonnée : ${ABANDONED_LINK_RULE} ; retirez cette ligne`
+		: `la fiche ${code} est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez cette ligne`;
 }
 
 function readPeople(
