@@ -277,7 +277,7 @@ export function startFailureLine(error, env = process.env) {
 }
 
 /**
- * A start stopped by an error nobody foresaw: one French line on stderr saying what failed and
+ * A start stopped by an error: one French line on stderr saying what failed and
  * where to look, never preceded by an English stack; the stack goes to the log at debug level
  * (LOG_LEVEL=debug), after that line, through the log's redaction.
  * @param {unknown} error
@@ -291,7 +291,7 @@ async function failedToStart(error) {
 				event: 'start-failed',
 				err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error)
 			},
-			'Démarrage interrompu par une erreur inattendue'
+			'Démarrage interrompu (pile d’appels)'
 		);
 		await flushLog();
 	} catch {
