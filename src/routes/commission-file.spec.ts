@@ -137,7 +137,8 @@ describe('a séance not yet convened', () => {
 			heldOn: parisDate(new Date(now + 50 * 86_400_000)),
 			title: 'Brouillon'
 		});
-		expect(await outcome(fileAs(partner, id, '1-1'))).toBe(403);
+		// Answered as a séance that does not exist (404): nothing tells the partner it does.
+		expect(await outcome(fileAs(partner, id, '1-1'))).toBe(404);
 		expect(await outcome(fileAs(member, id, '1-1'))).toBe('ok');
 		expect(await outcome(fileAs(admin, id, '1-1'))).toBe('ok');
 
