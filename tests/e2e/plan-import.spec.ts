@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { ACCOUNTS, loginPage, signInThroughForm } from './helpers/accounts';
+import { ACCOUNTS, loginPage, signedIn, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { startOwnPortal } from './helpers/own-portal';
@@ -160,7 +160,13 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	// Without a reason: refused, the list still there.
 	await reason.fill('');
 	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
-	await expect(page.getByText('Indiquez la raison de cet import en quelques mots')).toBeVisible();
+	// Under its field, and in the summary at the top of the page (links to the field).
+	await expect(page.locator('#reason-error')).toContainText(
+		'Indiquez la raison de cet import en quelques mots'
+	);
+	await expect(
+		page.getByRole('link', { name: /Indiquez la raison de cet import en quelques mots/ })
+	).toHaveAttribute('href', '#reason');
 	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeVisible();
 	// The confirmation is drawn anew with the answer: the refused field still takes the focus.
 	await expect(reason).toBeFocused();
@@ -185,6 +191,29 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	// The public workbook follows the plan.
 	const after = (await planWorkbook(request)).getWorksheet('Fiches')!;
 	expect(String(after.getRow(row).getCell(6).value)).toContain(ADDED);
+});
+
+test('without script, a refused confirmation opens at the top on what was refused', async ({
+	browser,
+	request
+}) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.admin, { javaScriptEnabled: false });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/admin/plan/import');
+	const edited = await planWorkbook(request);
+	const fiches = edited.getWorksheet('Fiches')!;
+	let row = 2;
+	while (fiches.getRow(row).getCell(1).value !== '3-1') row++;
+	const cell = fiches.getRow(row).getCell(6);
+	cell.value = `${String(cell.value)}\nPhrase jamais appliquée.`;
+	await upload(page, 'plan-sans-raison.xlsx', edited);
+	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
+	const summary = page.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' });
+	await expect(summary).toBeInViewport();
+	await expect(
+		summary.getByRole('link', { name: /Indiquez la raison de cet import/ })
+	).toHaveAttribute('href', '#reason');
+	await context.close();
 });
 
 test('an indicator the workbook adds, then leaves out, is a change of its fiche in its public history', async ({
