@@ -101,10 +101,11 @@ test('refusals made before any page runs are answered in French', async () => {
 	await api.dispose();
 });
 
-test('a form sent by the page’s script but refused as cross-site shows the French refusal', async ({
+test('a form sent by the page’s script to a portal whose ORIGIN is wrong shows the French refusal', async ({
 	page
 }) => {
-	// A portal behind a proxy whose ORIGIN is wrong: the browser's Origin is never the portal's.
+	// A portal behind a proxy whose ORIGIN is wrong: the browser's Origin is never the portal's, but
+	// it is the machine the request was sent to (its Host): the portal is said misconfigured.
 	const portal = await startOwnPortal(
 		{ ORIGIN: 'http://portail.example' },
 		{ copyOf: E2E_TEMPLATE }
@@ -125,7 +126,7 @@ test('a form sent by the page’s script but refused as cross-site shows the Fre
 		);
 		await page.getByRole('button', { name: 'Se connecter' }).click();
 		expect((await refused).status()).toBe(403);
-		await expect(page.getByText('envoyé depuis un autre site que le portail')).toBeVisible();
+		await expect(page.getByText('Le portail est mal configuré')).toBeVisible();
 		// An address printed on paper is the configured ORIGIN, never the Host a request claims
 		// (the page is kept and shared by every visitor).
 		const edition = await (
