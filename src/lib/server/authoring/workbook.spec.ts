@@ -296,6 +296,27 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	// Review of plan authoring, finding 6: « 4-l » typed for « 4-1 » gave twelve problems, eleven
+	// of them « la fiche « 4-1 » n’existe pas » on the rows naming the fiche that row should be.
+	it('says once that a fiche’s code is not one, without « n’existe pas » on the rows that may name it', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const fiches = w.getWorksheet('Fiches')!;
+				fiches.getRow(rowOf(fiches, '4-1')).getCell(1).value = '4-l';
+				// A fiche of another objective that exists nowhere is still said.
+				w.getWorksheet('Liens')!.addRow(['1-1', '99-9']);
+			})
+		);
+		expect(found).toEqual([
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Code » : « 4-l » n’est pas un code de fiche \(numéro de l’objectif, tiret, numéro\s: 4-2\)$/
+			),
+			expect.stringMatching(
+				/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche « 99-9 » n’existe pas dans la feuille « Fiches »$/
+			)
+		]);
+	});
+
 	// Walkthrough s49: « la même ligne « 5-1, partenaire etalab » est déjà à la ligne 35 » named the
 	// organisation by its identifier, and said « la même ligne » when only the organisation repeated.
 	it('names an organisation repeated on a fiche as typed, and what repeats, in the fiche form’s words', async () => {

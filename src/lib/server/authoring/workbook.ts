@@ -24,7 +24,13 @@ import {
 	TOO_MANY_DECIMALS,
 	TOO_MANY_WHOLE_DIGITS
 } from '../../schemas/progress-update';
-import { excerpt, FICHE_CODE_PATTERN, mixedScripts, organisationNameKey } from '../../utils/text';
+import {
+	excerpt,
+	FICHE_CODE_PATTERN,
+	MAX_FICHE_NUMBER,
+	mixedScripts,
+	organisationNameKey
+} from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
@@ -1693,9 +1699,9 @@ function refuseNamesAsIdentifiers(
 
 /**
  * The « Fiches » sheet (`list`), the row of each fiche by code (`rows`), and the codes a fiche's
- * code the spreadsheet turned into a date may have been (`unreadableCodes`): the other sheets'
- * rows naming one of those are not also reported as naming an unknown fiche; other unknown codes
- * are.
+ * code the spreadsheet turned into a date, or a code that is none (« 4-l »: any code of its row's
+ * objective, 4-1 to 4-9), may have been (`unreadableCodes`): the other sheets' rows naming one of
+ * those are not also reported as naming an unknown fiche; other unknown codes are.
  */
 function readFiches(rows: RowReader[], objectiveNumbers: Set<number>, unread: UnreadKeys) {
 	const ficheRows = new Map<string, number>();
@@ -1708,7 +1714,12 @@ function readFiches(rows: RowReader[], objectiveNumbers: Set<number>, unread: Un
 			if (keyUnread(r, 0, code) && r.codeCandidates(0).length === 0) unread.add('fiches');
 			if (!ficheRows.has(code)) ficheRows.set(code, r.number);
 			const objective = r.integer(1, 1, 99);
-			checkFicheCode(r, code, objective, unread.has('objectives') ? null : objectiveNumbers);
+			const known = unread.has('objectives') ? null : objectiveNumbers;
+			if (!checkFicheCode(r, code, objective, known)) {
+				// A code that is none (said) may be meant as any of its objective's, or any at all.
+				if (Number.isNaN(objective)) unread.add('fiches');
+				else for (let n = 1; n <= MAX_FICHE_NUMBER; n++) unreadableCodes.add(`${objective}-${n}`);
+			}
 			return {
 				reader: r,
 				item: {
@@ -1732,13 +1743,16 @@ function readFiches(rows: RowReader[], objectiveNumbers: Set<number>, unread: Un
 	return { list, rows: ficheRows, unreadableCodes };
 }
 
-/** A fiche's code and objective: a code « 4-2 » of an objective 4 of the « Objectifs » sheet. */
+/**
+ * A fiche's code and objective: a code « 4-2 » of an objective 4 of the « Objectifs » sheet.
+ * False when the code is filled but is none (said).
+ */
 function checkFicheCode(
 	r: RowReader,
 	code: string,
 	objective: number,
 	objectiveNumbers: Set<number> | null
-): void {
+): boolean {
 	const match = FICHE_CODE_PATTERN.exec(code);
 	if (code && !match)
 		r.problem(
@@ -1757,6 +1771,7 @@ function checkFicheCode(
 			1,
 			`l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`
 		);
+	return !code || match !== null;
 }
 
 /**
