@@ -159,7 +159,7 @@ function listLiveOrientations(db: Executor) {
 }
 
 /** The organisations not retired, in French order of their names. */
-function listLiveOrganisations(db: Executor) {
+export function listLiveOrganisations(db: Executor) {
 	return db
 		.selectFrom('organisation')
 		.select(['slug', 'name', 'full_name as fullName', 'kind'])

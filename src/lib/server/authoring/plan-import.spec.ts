@@ -1328,6 +1328,31 @@ describe('plan workbook round trip', () => {
 		expect(people.length).toBeGreaterThan(0);
 	});
 
+	it('an organisation renamed in « Organisations » alone: its rows still name it by the name it replaces', async ({
+		db
+	}) => {
+		const renamed = (name: string) =>
+			withOrganisations(db, (sheet) => {
+				sheet.getRow(rowOf(sheet, 'ad-occ')).getCell(2).value = name;
+			});
+		const preview = await previewPlanImport(db, await renamed('Agence AdOcc'));
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([
+			expect.objectContaining({
+				entity: 'organisation',
+				key: 'ad-occ',
+				changes: [expect.objectContaining({ before: 'Ad’Occ', after: 'Agence AdOcc' })]
+			})
+		]);
+		// A new name refused is said once, on its cell: not « n’existe pas » on each row naming
+		// the organisation by the name it replaces.
+		for (const name of ['A', 'x'.repeat(301)]) {
+			const { problems } = await previewPlanImport(db, await renamed(name));
+			expect(problems).toHaveLength(1);
+			expect(problems[0]).toMatch(/^Feuille « Organisations », ligne \d+, colonne « Nom » : /);
+		}
+	});
+
 	it('a fiche added in the portal, with no indicator yet, comes back unchanged', async ({ db }) => {
 		const admin = await createTestUser(db, PEOPLE.admin);
 		const objective = await db

@@ -29,6 +29,7 @@ import {
 	listRetiredIndicators,
 	listRetiredStructureKeys,
 	listRetiredOrganisations,
+	listLiveOrganisations,
 	loadLatestValues,
 	loadPlanIds,
 	loadPlanModel,
@@ -326,8 +327,10 @@ async function readWithinLimits(
 	const retiredOrganisations = await listRetiredOrganisations(db);
 	const withdrawn = await listRetiredStructureKeys(db);
 	const abandoned = new Set(await listRetiredFicheCodes(db));
+	// An organisation the workbook renames may be named by its name today on its other rows.
+	const organisations = await listLiveOrganisations(db);
 	const reading = await oneWorkbookAtATime(() =>
-		readPlanWorkbook(bytes, retiredOrganisations, withdrawn, abandoned)
+		readPlanWorkbook(bytes, retiredOrganisations, withdrawn, abandoned, organisations)
 	).catch(() => null);
 	return (
 		reading ??

@@ -1352,7 +1352,8 @@ export async function readPlanWorkbook(
 	bytes: Uint8Array,
 	retiredOrganisations: RetiredOrganisation[] = [],
 	withdrawn: Set<string> = new Set(),
-	abandonedFiches: Set<string> = new Set()
+	abandonedFiches: Set<string> = new Set(),
+	organisationsToday: OrganisationToday[] = []
 ): Promise<WorkbookReading> {
 	const refusal = zipProblem(bytes);
 	if (refusal)
@@ -1369,7 +1370,8 @@ export async function readPlanWorkbook(
 		problems,
 		retiredOrganisations,
 		withdrawn,
-		abandonedFiches
+		abandonedFiches,
+		organisationsToday
 	);
 	if (problems.list.length > 0) {
 		return {
@@ -1438,7 +1440,8 @@ function readRows(
 	problems: Problems,
 	retiredOrganisations: RetiredOrganisation[],
 	withdrawn: Set<string>,
-	abandonedFiches: Set<string>
+	abandonedFiches: Set<string>,
+	organisationsToday: OrganisationToday[]
 ) {
 	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
 	const unread: UnreadKeys = new Set();
@@ -1456,7 +1459,12 @@ function readRows(
 		new Set(model.orientations.map((o) => o.code)),
 		unread
 	);
-	const organisations = readOrganisations(rows('organisations'), retiredOrganisations, unread);
+	const organisations = readOrganisations(
+		rows('organisations'),
+		retiredOrganisations,
+		organisationsToday,
+		unread
+	);
 	model.organisations = organisations.list;
 	const fiches = readFiches(rows('fiches'), new Set(model.objectives.map((o) => o.number)), unread);
 	model.fiches = fiches.list;
@@ -1619,6 +1627,9 @@ function readObjectives(
 	);
 }
 
+/** An organisation of the plan as the portal names it today (not retired). */
+type OrganisationToday = Pick<PlanModel['organisations'][number], 'slug' | 'name'>;
+
 /**
  * The « Organisations » sheet (`list`), and how the other sheets find an organisation (`byName`):
  * by its name (`organisationNameKey`, as the admin form compares names) or its identifier, lower-cased.
@@ -1626,6 +1637,7 @@ function readObjectives(
 function readOrganisations(
 	rows: RowReader[],
 	retiredOrganisations: RetiredOrganisation[],
+	organisationsToday: OrganisationToday[],
 	unread: UnreadKeys
 ): { list: PlanModel['organisations']; byName: Map<string, string> } {
 	const read = rows.map((r) => {
@@ -1666,9 +1678,16 @@ function readOrganisations(
 	// An organisation retired from the plan stays on the fiches that name it, and the export names
 	// it there though the « Organisations » sheet lists it no more: it is read by its name or
 	// identifier, unless a listed organisation has taken that name or identifier.
+	// An organisation the sheet renames is read under the name it has today too (the export wrote
+	// it on its rows of « Porteurs et partenaires », and the new name, even refused, is said on its
+	// own cell), unless a listed organisation has taken that name or identifier.
+	const listed = new Set(list.map((o) => o.slug));
 	const byName = new Map<string, string>([
 		...retiredOrganisations.map((o) => [o.slug, o.slug] as const),
 		...retiredOrganisations.map((o) => [organisationNameKey(o.name), o.slug] as const),
+		...organisationsToday
+			.filter((o) => listed.has(o.slug))
+			.map((o) => [organisationNameKey(o.name), o.slug] as const),
 		...list.map((o) => [o.slug, o.slug] as const),
 		...list.map((o) => [organisationNameKey(o.name), o.slug] as const)
 	]);
