@@ -1652,6 +1652,47 @@ describe('plan workbook round trip', () => {
 		expect(unsaid.fieldCount).toBe(3);
 	});
 
+	// Review of plan authoring, finding 7: a fiche added after the export was said « modified »
+	// (« une modification en a été enregistrée… l’importer la déferait »), where the workbook,
+	// which has no row for it, would abandon it.
+	it('a workbook exported before a fiche was added says that it would abandon it, not undo a change', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const old = await exportPlanWorkbook(db);
+		const { id: objectiveId } = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const input = { objectiveId, title: 'Budget participatif', reason: 'Essai', decisionId: null };
+		const addedOn = new Date('2026-12-02T10:00:00Z');
+		expect(await createFiche(db, admin, input, null, addedOn)).toEqual({
+			ok: true,
+			value: { code: '4-2' }
+		});
+		// Its title corrected since: the fiche is still one the workbook has never had.
+		const { input: retitled } = await editedFiche(db, '4-2', {
+			title: 'Budget participatif des communes',
+			reason: 'Titre'
+		});
+		expect((await updateFiche(db, admin, '4-2', retitled!, null)).ok).toBe(true);
+		const preview = await previewPlanImport(db, old);
+		expect(preview.problems).toEqual([
+			'Fiche 4-2 — Budget participatif des communes : ajoutée le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur : ce classeur, qui ne l’a pas, l’abandonnerait.'
+		]);
+		expect(preview.outOfDate).toBe(1);
+		// A row 4-2 typed in that workbook would replace the fiche added in the portal.
+		const typed = await editedWorkbook(old, (workbook) => {
+			workbook
+				.getWorksheet('Fiches')!
+				.addRow(['4-2', 4, 'Autre fiche du classeur', null, NEW_FICHE_PRIORITY, 'Contexte']);
+		});
+		expect((await previewPlanImport(db, typed)).problems).toEqual([
+			'Fiche 4-2 — Autre fiche du classeur : ajout enregistré le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.'
+		]);
+	});
+
 	// Review s58: the workbook let an organisation take another's former name (« ADCF », ADCF Lot's)
 	// while the admin form refuses it (« porte déjà ce nom ou l’a porté »), and a merge promises
 	// that the absorbed name « ne pourra plus être donné à une autre organisation ».

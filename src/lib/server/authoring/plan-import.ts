@@ -662,11 +662,14 @@ async function changedSinceExport(
 	const revisions = await listRevisionsAfter(db, exported);
 	if (revisions.length === 0) return [];
 	const ids = await loadPlanIds(db);
-	const latest = latestRevisionOfRows(revisions, ids);
+	const { latest, added } = latestRevisionOfRows(revisions, ids);
 	return changes.flatMap((change) => {
 		if (change.action === 'created') return [];
 		const id = entityIdOf(ids, change);
-		const revision = id === undefined ? undefined : latest.get(`${change.entity}:${id}`);
+		if (id === undefined) return [];
+		const addition = added.get(`${change.entity}:${id}`);
+		if (addition) return [addedSinceExportProblem(change, addition)];
+		const revision = latest.get(`${change.entity}:${id}`);
 		return revision ? [changedSinceExportProblem(change, revision)] : [];
 	});
 }
@@ -695,31 +698,36 @@ function entityIdOf(ids: PlanIds, change: EntityChange): number | undefined {
 
 /**
  * Each row's latest revision among `revisions` (latest first: the first revision of a row is its
- * latest change), by « entity:id ». The fiche's form records its indicators' changes in the
- * fiche's revision (fields « indicator.<id>.<field> », and « indicator.new.<N° given> » for one it
- * adds): each is also a change of that indicator.
+ * latest change), by « entity:id », and the revision that added it, for a row added since
+ * (`added`). The fiche's form records its indicators' changes in the fiche's revision (fields
+ * « indicator.<id>.<field> », and « indicator.new.<N° given> » for one it adds): each is also a
+ * change of that indicator.
  */
-function latestRevisionOfRows(
-	revisions: RevisionAfter[],
-	ids: PlanIds
-): Map<string, RevisionAfter> {
+function latestRevisionOfRows(revisions: RevisionAfter[], ids: PlanIds) {
 	const codes = new Map([...ids.fiches].map(([code, id]) => [id, code]));
-	const indicatorOf = (ficheId: number, field: string): number | undefined => {
+	const indicatorOf = (ficheId: number, field: string) => {
 		const [, ref, n] = /^indicator\.(new\.)?(\d+)(?:\.|$)/.exec(field) ?? [];
 		if (n === undefined) return undefined;
-		return ref ? ids.indicators.get(`${codes.get(ficheId)}#${n}`) : Number(n);
+		const id = ref ? ids.indicators.get(`${codes.get(ficheId)}#${n}`) : Number(n);
+		return id === undefined ? undefined : { key: `indicator:${id}`, added: ref !== undefined };
 	};
 	const latest = new Map<string, RevisionAfter>();
+	const added = new Map<string, RevisionAfter>();
 	for (const revision of revisions) {
-		const keys = [`${revision.entity}:${revision.entityId}`];
+		const keys = [
+			{ key: `${revision.entity}:${revision.entityId}`, added: revision.action === 'created' }
+		];
 		if (revision.entity === 'fiche')
 			for (const { field } of JSON.parse(revision.changes) as { field: string }[]) {
 				const indicator = indicatorOf(revision.entityId, field);
-				if (indicator !== undefined) keys.push(`indicator:${indicator}`);
+				if (indicator) keys.push(indicator);
 			}
-		for (const key of keys) if (!latest.has(key)) latest.set(key, revision);
+		for (const { key, added: addition } of keys) {
+			if (!latest.has(key)) latest.set(key, revision);
+			if (addition) added.set(key, revision);
+		}
 	}
-	return latest;
+	return { latest, added };
 }
 
 /**
@@ -727,9 +735,27 @@ function latestRevisionOfRows(
  * (download the plan again) is said once, above the problems (importProblemsSummary).
  */
 function changedSinceExportProblem(change: EntityChange, revision: RevisionAfter): string {
-	const by = revision.userName ? ` par ${revision.userName}` : '';
+	return `${change.title} : une modification en a été enregistrée ${revisionWhenAndWho(revision)}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait.`;
+}
+
+/**
+ * A change refused for a row added after the workbook's export, which the workbook never had: left
+ * out of it, the import would abandon the fiche or retire the indicator; a row of the same code
+ * typed in it would replace what was added.
+ */
+function addedSinceExportProblem(change: EntityChange, revision: RevisionAfter): string {
+	const when = revisionWhenAndWho(revision);
+	if (change.action !== 'retired')
+		return `${change.title} : ajout enregistré ${when}, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.`;
+	const [added, undone] =
+		change.entity === 'fiche' ? ['ajoutée', 'l’abandonnerait'] : ['ajouté', 'le retirerait'];
+	return `${change.title} : ${added} ${when}, après l’export de ce classeur : ce classeur, qui ne l’a pas, ${undone}.`;
+}
+
+/** « le 4 décembre 2026 par Claire Martin (import d’un classeur) ». */
+function revisionWhenAndWho(revision: RevisionAfter): string {
 	const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
-	return `${change.title} : une modification en a été enregistrée le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait.`;
+	return `${whenAndWho(revision.createdAt, revision.userName)}${how}`;
 }
 
 /**

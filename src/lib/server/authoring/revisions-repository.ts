@@ -165,6 +165,7 @@ export async function listRevisionsAfter(db: Executor, afterId: number) {
 		.select([
 			'plan_revision.entity',
 			'plan_revision.entity_id as entityId',
+			'plan_revision.action',
 			'plan_revision.changes',
 			'plan_revision.origin',
 			'plan_revision.created_at as createdAt',
