@@ -1,3 +1,4 @@
+import { formatDate } from '../../utils/format';
 import { STATUS_LABELS } from '../../utils/vocabulary';
 import ExcelJS from 'exceljs';
 import { describe, expect, it as base } from 'vitest';
@@ -195,7 +196,7 @@ describe('plan workbook round trip', () => {
 			w.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', 'CDG46']);
 		});
 		expect((await previewPlanImport(db, added)).problems).toEqual([
-			'Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « CDG46 » est retirée du plan : nommez une organisation de la feuille « Organisations », ou remettez-la dans cette feuille pour la rendre au plan.'
+			'Feuille « Porteurs et partenaires », ligne 161, colonne « Organisation » : l’organisation « CDG46 » est retirée du plan : nommez une organisation de la feuille « Organisations », ou remettez-la dans cette feuille pour la rendre au plan.'
 		]);
 	});
 
@@ -314,20 +315,73 @@ describe('plan workbook round trip', () => {
 			w.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', ars!.name]);
 		});
 		expect((await previewPlanImport(db, added)).problems).toEqual([
-			`Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : nommez celle-ci.`
+			`Feuille « Porteurs et partenaires », ligne 161, colonne « Organisation » : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : nommez celle-ci.`
 		]);
 		// Listed again in « Organisations » (a row pasted from an older export): refused too.
+		let row = 0;
 		const relisted = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
-			w.getWorksheet('Organisations')!.addRow([
-				'ars',
-				ars!.name,
-				null,
-				'Établissement ou organisme public'
-			]);
+			row = w
+				.getWorksheet('Organisations')!
+				.addRow(['ars', ars!.name, null, 'Établissement ou organisme public']).number;
 		});
 		expect((await previewPlanImport(db, relisted)).problems).toContain(
-			`Feuille « Organisations » : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : retirez sa ligne.`
+			`Feuille « Organisations », ligne ${row}, colonne « Identifiant » : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : retirez sa ligne.`
 		);
+	});
+
+	it('an organisation merged since the export: out of date, on its row; a new row naming it, on that row', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const organisation = (slug: string) =>
+			db
+				.selectFrom('organisation')
+				.select(['id', 'version'])
+				.where('slug', '=', slug)
+				.executeTakeFirstOrThrow();
+		const [etalab, etat] = [await organisation('etalab'), await organisation('etat')];
+		const old = await exportPlanWorkbook(db);
+		const merged = await mergeOrganisations(
+			db,
+			admin,
+			etalab.id,
+			{ version: etalab.version, into: etat.id, reason: 'Regroupement', decisionId: null },
+			null
+		);
+		expect(merged.ok).toBe(true);
+		// The export of before the merge, unchanged: the merge is the plan changed since, said once
+		// on Etalab's row (not as a name to choose otherwise as well).
+		let etalabRow = 0;
+		await editedWorkbook(old, (w) => {
+			etalabRow = rowOf(w.getWorksheet('Organisations')!, 'etalab');
+		});
+		const sinceExport = `Feuille « Organisations », ligne ${etalabRow}, colonne « Identifiant » : l’organisation « Etalab » a été fusionnée dans « État » le ${formatDate(new Date().toISOString())} par ${PEOPLE.admin.name}, après l’export de ce classeur, qui en a l’ancienne version.`;
+		const preview = await previewPlanImport(db, old);
+		expect(preview.problems.filter((p) => !p.startsWith('Fiche 5-1'))).toEqual([sinceExport]);
+		expect(preview.outOfDate).toBe(preview.problems.length);
+		// With a refused cell elsewhere, the same.
+		const refused = await editedWorkbook(old, (w) => {
+			const indicators = w.getWorksheet('Indicateurs')!;
+			indicators.getRow(rowOf(indicators, '14-1')).getCell(6).value = 'beaucoup';
+		});
+		const partly = await previewPlanImport(db, refused);
+		expect(partly.problems.filter((p) => p.startsWith('Feuille « Organisations »'))).toEqual([
+			sinceExport
+		]);
+		expect(partly.outOfDate).toBe(partly.problems.length - 1);
+		// A row the person adds naming it, in a workbook exported after the merge: theirs to correct,
+		// on its row.
+		let added = 0;
+		const named = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
+			added = w
+				.getWorksheet('Porteurs et partenaires')!
+				.addRow(['7-1', 'Partenaire', 'Etalab']).number;
+		});
+		const refusal = await previewPlanImport(db, named);
+		expect(refusal.problems).toEqual([
+			`Feuille « Porteurs et partenaires », ligne ${added}, colonne « Organisation » : l’organisation « Etalab » a été fusionnée dans « État » : nommez celle-ci.`
+		]);
+		expect(refusal.outOfDate).toBe(0);
 	});
 
 	it('an organisation merged into one retired since, listed again: refused, the merge’s former name kept', async ({
@@ -362,15 +416,13 @@ describe('plan workbook round trip', () => {
 			null
 		);
 		expect(retired.ok).toBe(true);
+		let row = 0;
 		const relisted = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
-			w.getWorksheet('Organisations')!.addRow([
-				'ars',
-				ars.name,
-				null,
-				'Établissement ou organisme public'
-			]);
+			row = w
+				.getWorksheet('Organisations')!
+				.addRow(['ars', ars.name, null, 'Établissement ou organisme public']).number;
 		});
-		const refusal = `Feuille « Organisations » : l’organisation « ${ars.name} » a été fusionnée dans « ${cdg.name} » : retirez sa ligne.`;
+		const refusal = `Feuille « Organisations », ligne ${row}, colonne « Identifiant » : l’organisation « ${ars.name} » a été fusionnée dans « ${cdg.name} » : retirez sa ligne.`;
 		expect((await previewPlanImport(db, relisted)).problems).toContain(refusal);
 		const applied = await applyPlanImport(db, relisted, {
 			reason: 'Reprise',
@@ -433,13 +485,14 @@ describe('plan workbook round trip', () => {
 			.where('slug', '=', 'cdg46')
 			.returning('name')
 			.executeTakeFirstOrThrow();
+		let row = 0;
 		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
 			const sheet = w.getWorksheet('Organisations')!;
-			sheet.addRow(['h49-twin', 'ｃｄｇ 46', null, sheet.getRow(2).getCell(4).value]);
+			row = sheet.addRow(['h49-twin', 'ｃｄｇ 46', null, sheet.getRow(2).getCell(4).value]).number;
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toContain(
-			`Feuille « Organisations », organisation h49-twin, colonne « Nom » : « ${retired.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
+			`Feuille « Organisations », ligne ${row}, colonne « Nom » : « ${retired.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
 		);
 		expect(preview.changes).toEqual([]);
 	});
@@ -458,13 +511,13 @@ describe('plan workbook round trip', () => {
 			sheet.getRow(rowOf(sheet, 'adt')).getCell(2).value = '\u0395\u03a1\u039c';
 		});
 		const problems = (await previewPlanImport(db, bytes)).problems;
-		const said = (slug: string, typed: string, other: string) =>
-			`Feuille « Organisations », organisation ${slug}, colonne « Nom » : « ${typed} » se lit comme « ${other} », le nom d’une autre organisation, mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
+		const said = (row: number, typed: string, other: string) =>
+			`Feuille « Organisations », ligne ${row}, colonne « Nom » : « ${typed} » se lit comme « ${other} », le nom d’une autre organisation, mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
 		expect(problems).toEqual([
-			said('adt', '\u0395\u03a1\u039c', 'EPM'),
-			// The first look-alike the sheet lists: ADT renamed « ΕΡΜ » just above.
-			said('erm', '\u0415\u0420\u041c', '\u0395\u03a1\u039c'),
-			said('cpam-bis', '\u0421\u0420\u0410\u041c', 'CPAM')
+			said(6, '\u0395\u03a1\u039c', 'EPM'),
+			// The first look-alike the sheet lists: ADT renamed « ΕΡΜ » (row 6).
+			said(51, '\u0415\u0420\u041c', '\u0395\u03a1\u039c'),
+			said(52, '\u0421\u0420\u0410\u041c', 'CPAM')
 		]);
 	});
 
@@ -492,12 +545,12 @@ describe('plan workbook round trip', () => {
 			sheet.addRow(['cmsa', '\u0421\u041c\u0405\u0410', null, kind]);
 			sheet.getRow(rowOf(sheet, 'sgar')).getCell(2).value = 'TOPAS';
 		});
-		const said = (slug: string, typed: string, alias: string, of: string) =>
-			`Feuille « Organisations », organisation ${slug}, colonne « Nom » : « ${typed} » se lit comme « ${alias} », un ancien nom de « ${of} », mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
+		const said = (row: number, typed: string, alias: string, of: string) =>
+			`Feuille « Organisations », ligne ${row}, colonne « Nom » : « ${typed} » se lit comme « ${alias} », un ancien nom de « ${of} », mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
 		expect((await previewPlanImport(db, bytes)).problems).toEqual([
-			said('comete', '\u0421\u041e\u041c\u0415\u0422\u0415', 'COMETE', 'ADT'),
-			said('erm', '\u0395\u03a1\u039c', 'EPM', 'Pôle métropolitain'),
-			said('cmsa', '\u0421\u041c\u0405\u0410', 'CMSA', 'CPAM')
+			said(51, '\u0421\u041e\u041c\u0415\u0422\u0415', 'COMETE', 'ADT'),
+			said(52, '\u0395\u03a1\u039c', 'EPM', 'Pôle métropolitain'),
+			said(53, '\u0421\u041c\u0405\u0410', 'CMSA', 'CPAM')
 		]);
 	});
 
@@ -1714,7 +1767,7 @@ describe('plan workbook round trip', () => {
 		// Written otherwise (punctuation), as the form compares names; the former name and the
 		// organisation that bore it said both.
 		expect((await previewPlanImport(db, await rename([['adefpat', 'A.D.C.F']]))).problems).toEqual([
-			'Feuille « Organisations », organisation adefpat, colonne « Nom » : « ADCF » est un ancien nom de l’organisation « ADCF Lot » : choisissez-la, ou fusionnez.'
+			'Feuille « Organisations », ligne 4, colonne « Nom » : « ADCF » est un ancien nom de l’organisation « ADCF Lot » : choisissez-la, ou fusionnez.'
 		]);
 		expect(organisationNameTaken({ name: 'ADCF Lot', alias: 'ADCF' })).toBe(
 			'« ADCF » est un ancien nom de l’organisation « ADCF Lot » : choisissez-la, ou fusionnez.'

@@ -55,7 +55,7 @@ import { organisationNameLookalike, organisationNameTaken } from './organisation
 import { fieldChange, reviseMovedFiches } from './structure';
 import { listOrganisationsNamed } from './organisations-repository';
 import { countMeasurements, findIndicatorId, listIndicatorValues } from './repository';
-import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
+import { INDICATOR_KIND_CELLS, type PlanModel, type RetiredOrganisation } from './plan-model';
 import {
 	insertRevision,
 	latestRevisionId,
@@ -70,6 +70,7 @@ import {
 	unlocatedProblem,
 	SHEETS,
 	writePlanWorkbook,
+	type OrganisationRows,
 	type UndatedBaseline,
 	type WorkbookProblem,
 	type WorkbookReading
@@ -194,18 +195,37 @@ function recodedFiches(
 /**
  * A retired organisation stays on the fiches that named it (the export names it there, and an
  * unchanged workbook reads back as it was), but is given to no other fiche or role: such a row
- * would bring it back on the public pages, and one merged into another apart from it again.
+ * would bring it back on the public pages, and one merged into another apart from it again. Each
+ * problem is on its row; one merged since the workbook's export (`mergedSince`: when and by whom,
+ * by its name) is the plan changed since, not the person's mistake (`outOfDate`).
  */
-function retiredOrganisationProblems(current: PlanModel, model: PlanModel): string[] {
+function retiredOrganisationProblems(
+	current: PlanModel,
+	model: PlanModel,
+	rows: OrganisationRows,
+	mergedSince: Map<string, string>
+): WorkbookProblem[] {
 	const listed = new Set(model.organisations.map((o) => o.slug));
+	const merge = (o: RetiredOrganisation, then: string) => {
+		const since = mergedSince.get(o.name);
+		const said = `l’organisation « ${o.name} » a été fusionnée dans « ${o.mergedInto} »`;
+		return since === undefined
+			? { message: `${said} : ${then}` }
+			: {
+					message: `${said} ${since}, après l’export de ce classeur, qui en a l’ancienne version`,
+					outOfDate: true as const
+				};
+	};
 	// Listed again in « Organisations », a retired organisation comes back to the plan; one merged
 	// into another does not (its name is that other's former name now).
 	const relisted = (model.retiredOrganisations ?? [])
 		.filter((o) => listed.has(o.slug) && o.mergedInto)
-		.map(
-			(o) =>
-				`Feuille « ${SHEETS.organisations.name} » : l’organisation « ${o.name} » a été fusionnée dans « ${o.mergedInto} » : retirez sa ligne.`
-		);
+		.map((o) => ({
+			sheet: SHEETS.organisations.name,
+			row: rows.listed.get(o.slug) ?? null,
+			column: SHEETS.organisations.columns[0]!.header,
+			...merge(o, 'retirez sa ligne')
+		}));
 	const retired = new Map(
 		(model.retiredOrganisations ?? []).filter((o) => !listed.has(o.slug)).map((o) => [o.slug, o])
 	);
@@ -218,10 +238,16 @@ function retiredOrganisationProblems(current: PlanModel, model: PlanModel): stri
 			)
 			.map((p) => {
 				const organisation = retired.get(p.organisation)!;
-				const why = organisation.mergedInto
-					? `a été fusionnée dans « ${organisation.mergedInto} » : nommez celle-ci`
-					: `est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`;
-				return `Feuille « ${SHEETS.people.name} », fiche ${p.fiche} (${p.role === 'owner' ? 'porteur' : 'partenaire'}) : l’organisation « ${organisation.name} » ${why}.`;
+				return {
+					sheet: SHEETS.people.name,
+					row: rows.people.get(p) ?? null,
+					column: SHEETS.people.columns[2]!.header,
+					...(organisation.mergedInto
+						? merge(organisation, 'nommez celle-ci')
+						: {
+								message: `l’organisation « ${organisation.name} » est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`
+							})
+				};
 			})
 	];
 }
@@ -266,21 +292,32 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	);
 	const outdated = await changedSinceExport(db, read.exportedRevision, compared);
 	const meaning = await indicatorMeaningChecks(db, read.model, compared);
-	const retired = retiredOrganisationProblems(current, read.model);
+	const retired = retiredOrganisationProblems(
+		current,
+		read.model,
+		read.organisationRows,
+		await mergesSinceExport(db, read.exportedRevision)
+	);
 	const twins = twinTitleProblems(current, read.model, read.ficheRows);
-	const names = await organisationNameProblems(db, current, read.model);
+	const names = await organisationNameProblems(
+		db,
+		current,
+		read.model,
+		read.organisationRows.listed
+	);
 	if (!reading.ok)
 		return refusedWithRowsBeside(reading.partial!.problems, diff, undated, {
 			twins,
-			checks: [...retired, ...names, ...meaning.problems],
+			organisations: [...retired, ...names],
+			checks: meaning.problems,
 			outdated
 		});
 	const problems = [
 		...diff.problems.map(capitalised),
 		...undated.problems.map(capitalised),
-		...retired,
+		...retired.map(capitalised),
 		...twins.map(capitalised),
-		...names,
+		...names.map(capitalised),
 		...meaning.problems,
 		...outdated
 	];
@@ -289,7 +326,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		changes: diff.changes,
 		// Capped as the reading's are: a workbook every row of which differs does not list them all.
 		problems: cappedProblems(problems, (message) => capitalised(unlocatedProblem(message))),
-		outOfDate: diff.problems.filter((p) => p.outOfDate).length + outdated.length,
+		outOfDate: [...diff.problems, ...retired].filter((p) => p.outOfDate).length + outdated.length,
 		problemCount: problems.length,
 		creates,
 		current,
@@ -378,21 +415,27 @@ async function compareWithPlan(
 
 /**
  * A workbook with refused cells: the reading's problems, then those the comparison finds on the
- * rows read well (rowProblemsBeside), then those of the comparison checks that name no row (an
- * organisation merged, a row changed in the portal since the export: `outdated`), listed up to the
- * limit, the reading's first, all counted; those that come from the plan changed since the export
- * are counted as such (`outOfDate`), as for a workbook read without refusal.
+ * rows read well (rowProblemsBeside), then those about organisations (merged or retired, a name
+ * taken: on their rows, whichever cell is refused), then those of the comparison checks that name
+ * no row (a row changed in the portal since the export: `outdated`), listed up to the limit, the
+ * reading's first, all counted; those that come from the plan changed since the export are counted
+ * as such (`outOfDate`), as for a workbook read without refusal.
  */
 function refusedWithRowsBeside(
 	found: WorkbookProblem[],
 	diff: PlanDiff,
 	undated: ReturnType<typeof undatedBaselineChecks>,
-	compared: { twins: WorkbookProblem[]; checks: string[]; outdated: string[] }
+	compared: {
+		twins: WorkbookProblem[];
+		organisations: WorkbookProblem[];
+		checks: string[];
+		outdated: string[];
+	}
 ): Checked {
-	const beside = rowProblemsBeside(
-		[...diff.problems, ...undated.problems, ...compared.twins],
-		found
-	);
+	const beside = [
+		...rowProblemsBeside([...diff.problems, ...undated.problems, ...compared.twins], found),
+		...compared.organisations
+	];
 	const unlocated = [...compared.checks, ...compared.outdated].map(unlocatedProblem);
 	const all = [...found, ...beside, ...unlocated];
 	return {
@@ -439,20 +482,25 @@ function twinTitleProblems(
  * form's message, which names that other one; unless the workbook renames that other one too (two
  * organisations swapping their names). Another's former name is refused as the form refuses it: a
  * merged organisation's name « ne pourra plus être donné à une autre organisation » (the merge's
- * form), and a former name leads to its organisation's fiches in the search of `/fiches`.
+ * form), and a former name leads to its organisation's fiches in the search of `/fiches`. A merged
+ * organisation listed again is said as merged (retiredOrganisationProblems), not here as well.
  */
 async function organisationNameProblems(
 	db: Executor,
 	current: PlanModel,
-	next: PlanModel
-): Promise<string[]> {
+	next: PlanModel,
+	rows: Map<string, number>
+): Promise<WorkbookProblem[]> {
 	const nameToday = new Map(current.organisations.map((o) => [o.slug, o.name]));
 	const keyNext = new Map(next.organisations.map((o) => [o.slug, organisationNameKey(o.name)]));
 	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
-	const problems: string[] = [];
+	const merged = new Set(
+		(next.retiredOrganisations ?? []).filter((o) => o.mergedInto).map((o) => o.slug)
+	);
+	const problems: WorkbookProblem[] = [];
 	for (const o of next.organisations) {
 		// An empty name is a refused cell of a partly read workbook (said by the reading).
-		if (nameToday.get(o.slug) === o.name || o.name === '') continue;
+		if (nameToday.get(o.slug) === o.name || o.name === '' || merged.has(o.slug)) continue;
 		const other = (await listOrganisationsNamed(db, o.name)).find((r) => {
 			const slug = slugs.get(r.id)!;
 			if (slug === o.slug) return false;
@@ -465,9 +513,12 @@ async function organisationNameProblems(
 			? organisationNameTaken(other)
 			: lookalike && organisationNameLookalike(o.name, lookalike);
 		if (problem)
-			problems.push(
-				`Feuille « ${SHEETS.organisations.name} », organisation ${o.slug}, colonne « Nom » : ${problem}`
-			);
+			problems.push({
+				sheet: SHEETS.organisations.name,
+				row: rows.get(o.slug) ?? null,
+				column: SHEETS.organisations.columns[1]!.header,
+				message: problem
+			});
 	}
 	return problems;
 }
@@ -788,6 +839,25 @@ async function ficheEventsSinceExport(
 /** « le 4 décembre 2026 par Claire Martin » (`by` null: the day alone). */
 const whenAndWho = (at: string, by: string | null) =>
 	`le ${formatDate(at)}${by ? ` par ${by}` : ''}`;
+
+/**
+ * The organisations merged since the workbook's export (none when it does not say its revision),
+ * by name, with when and by whom: the merge's revision, on the organisation kept, names the one
+ * absorbed (`merged`: its name before, the kept one's after), a name no other organisation may
+ * take since.
+ */
+async function mergesSinceExport(
+	db: Executor,
+	exported: number | null
+): Promise<Map<string, string>> {
+	const merges = new Map<string, string>();
+	if (exported === null) return merges;
+	for (const revision of await listRevisionsAfter(db, exported))
+		for (const { field, before } of JSON.parse(revision.changes) as FieldChange[])
+			if (revision.entity === 'organisation' && field === 'merged')
+				merges.set(before, whenAndWho(revision.createdAt, revision.userName));
+	return merges;
+}
 
 /**
  * The indicators whose state (in service, retired) changed since the workbook's export, by

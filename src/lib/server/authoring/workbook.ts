@@ -487,6 +487,7 @@ export type WorkbookReading =
 			ok: true;
 			model: PlanModel;
 			/** The row of each fiche, by code. */ ficheRows: Map<string, number>;
+			organisationRows: OrganisationRows;
 			/** The plan's revision the workbook was exported at, when it says (null otherwise). */
 			exportedRevision: number | null;
 			/** What each indicator row shows as its latest value (not imported: see editedLatestRows). */
@@ -507,6 +508,7 @@ export type WorkbookReading =
 			partial?: {
 				model: PlanModel;
 				ficheRows: Map<string, number>;
+				organisationRows: OrganisationRows;
 				/** Read as for a workbook read cleanly: the rows read well are compared with it too. */
 				exportedRevision: number | null;
 				undatedBaselines: UndatedBaseline[];
@@ -516,6 +518,16 @@ export type WorkbookReading =
 				problems: WorkbookProblem[];
 			};
 	  };
+
+/**
+ * Where the organisations are in the workbook: the row of each one in « Organisations », by
+ * identifier (`listed`), and the row of each owner or partner of model.people in « Porteurs et
+ * partenaires » (`people`).
+ */
+export interface OrganisationRows {
+	listed: Map<string, number>;
+	people: Map<PlanModel['people'][number], number>;
+}
 
 /**
  * An indicator row with a « Valeur de départ » and no date. The fiche's form demands the date
@@ -1365,7 +1377,7 @@ export async function readPlanWorkbook(
 	if (!sheets) return refusedReading(problems.list);
 	const rows = (key: SheetKey) =>
 		sheets[key].map((row) => new RowReader(SHEETS[key], row, problems));
-	const { model, ficheRows, shownLatest, undatedBaselines } = readRows(
+	const { model, ficheRows, organisationRows, shownLatest, undatedBaselines } = readRows(
 		rows,
 		problems,
 		retiredOrganisations,
@@ -1379,6 +1391,7 @@ export async function readPlanWorkbook(
 			partial: {
 				model,
 				ficheRows,
+				organisationRows,
 				exportedRevision: exportedRevision(workbook),
 				undatedBaselines,
 				shownLatest,
@@ -1390,6 +1403,7 @@ export async function readPlanWorkbook(
 		ok: true,
 		model,
 		ficheRows,
+		organisationRows,
 		exportedRevision: exportedRevision(workbook),
 		shownLatest,
 		undatedBaselines
@@ -1475,12 +1489,13 @@ function readRows(
 		problems,
 		abandonedFiches
 	);
-	model.people = readPeople(
+	const people = readPeople(
 		rows('people'),
 		references,
 		organisations.byName,
 		unread.has('organisations')
 	);
+	model.people = people.list;
 	model.links = readLinks(rows('links'), references);
 	const indicators = readIndicators(rows('indicators'), references);
 	model.indicators = indicators.list;
@@ -1489,6 +1504,7 @@ function readRows(
 	return {
 		model,
 		ficheRows: fiches.rows,
+		organisationRows: { listed: organisations.rows, people: people.rows },
 		shownLatest: indicators.shownLatest,
 		undatedBaselines: indicators.undatedBaselines
 	};
@@ -1631,15 +1647,20 @@ function readObjectives(
 type OrganisationToday = Pick<PlanModel['organisations'][number], 'slug' | 'name'>;
 
 /**
- * The « Organisations » sheet (`list`), and how the other sheets find an organisation (`byName`):
- * by its name (`organisationNameKey`, as the admin form compares names) or its identifier, lower-cased.
+ * The « Organisations » sheet (`list`), the row of each organisation by identifier (`rows`), and
+ * how the other sheets find an organisation (`byName`): by its name (`organisationNameKey`, as the
+ * admin form compares names) or its identifier, lower-cased.
  */
 function readOrganisations(
 	rows: RowReader[],
 	retiredOrganisations: RetiredOrganisation[],
 	organisationsToday: OrganisationToday[],
 	unread: UnreadKeys
-): { list: PlanModel['organisations']; byName: Map<string, string> } {
+): {
+	list: PlanModel['organisations'];
+	rows: Map<string, number>;
+	byName: Map<string, string>;
+} {
 	const read = rows.map((r) => {
 		const typeLabel = r.text(3);
 		const kind = kindOf(typeLabel, ORGANISATION_KIND_LABELS) as OrganisationKind | undefined;
@@ -1664,6 +1685,9 @@ function readOrganisations(
 		};
 	});
 	const list = uniqueBy(read, (o) => o.slug, 0, 'l’organisation');
+	const rowOf = new Map<string, number>();
+	for (const { item, reader } of read)
+		if (!rowOf.has(item.slug)) rowOf.set(item.slug, reader.number);
 	uniqueBy(
 		read,
 		(o) => organisationNameKey(o.name),
@@ -1691,7 +1715,7 @@ function readOrganisations(
 		...list.map((o) => [o.slug, o.slug] as const),
 		...list.map((o) => [organisationNameKey(o.name), o.slug] as const)
 	]);
-	return { list, byName };
+	return { list, rows: rowOf, byName };
 }
 
 /**
@@ -1861,10 +1885,11 @@ function readPeople(
 	fiches: FicheReferences,
 	organisationByName: Map<string, string>,
 	organisationsUnread: boolean
-): PlanModel['people'] {
+): { list: PlanModel['people']; rows: Map<PlanModel['people'][number], number> } {
 	// Each row's organisation as its cell says it, for the problem of a row repeating another.
 	const typedNames = new Map<object, string>();
-	return uniqueBy(
+	const rowOf = new Map<PlanModel['people'][number], number>();
+	const list = uniqueBy(
 		rows.map((r) => {
 			const fiche = fiches.known(r, 0);
 			const roleLabel = r.text(1);
@@ -1890,6 +1915,7 @@ function readPeople(
 				note
 			};
 			typedNames.set(item, name);
+			rowOf.set(item, r.number);
 			return { reader: r, item };
 		}),
 		// As the database allows: an organisation owns a fiche once per scope, is a partner once
@@ -1907,6 +1933,7 @@ function readPeople(
 				`ligne ${first}`
 			)
 	);
+	return { list, rows: rowOf };
 }
 
 function readLinks(rows: RowReader[], fiches: FicheReferences): PlanModel['links'] {
