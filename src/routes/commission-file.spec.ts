@@ -129,7 +129,12 @@ describe('a séance not yet convened', () => {
 	// visitor told an unpublished séance (sent to sign in) from a missing one (404).
 	it('keeps its files from the partners until convened; members and staff read them all along', async () => {
 		const admin = await staff('admin', 'alice@lot.fr');
-		const member = await staff('commission', 'michel@lot.fr');
+		// An active account (its password set): a convocation that reaches nobody is refused.
+		const member = await createTestUser(db, {
+			email: 'michel@lot.fr',
+			name: 'michel@lot.fr',
+			role: 'commission'
+		});
 		const partner = await createPartner(db, 'cdg46', 'pierre@cdg46.fr');
 		const now = Date.now();
 		const id = await preparedSitting(db, member, {

@@ -238,6 +238,91 @@ describe('a séance’s mailings', () => {
 		]);
 	});
 
+	// A first convocation written to nobody marked the séance « convoquée » (its agenda out to the
+	// partners) while nobody was told.
+	it('refuses a convocation that reaches nobody: not recorded, the séance not convened', async () => {
+		await commissionMessages(member, false);
+		const id = await sittingWith(['10-1']);
+		const refused = await conveneSitting(db, member, id, null, clock, null);
+		expect(refused).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'Aucune convocation n’a été écrite : les messages de la commission sont coupés pour vous-même, et personne d’autre n’est à convoquer. La séance n’est pas convoquée (son ordre du jour n’est pas annoncé aux partenaires) : rétablissez-les (vos préférences, à /compte), puis envoyez la convocation.'
+		});
+		expect((await findSitting(db, id))!.convenedAt).toBeNull();
+		expect(await deliver()).toEqual([]);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('id')
+			.where('action', '=', 'session.convened')
+			.execute();
+		expect(journal).toEqual([]);
+		// Messages turned on again: convened.
+		await commissionMessages(member, true);
+		expect(await conveneSitting(db, member, id, null, clock, null)).toMatchObject({
+			ok: true,
+			value: { members: 1 }
+		});
+	});
+
+	it('names those who turned the messages off, and says when there is nobody to convene', async () => {
+		await commissionMessages(partner, false);
+		await commissionMessages(colleague, false);
+		await commissionMessages(member, false);
+		const id = await sittingWith(['9-1']);
+		const refused = await conveneSitting(db, admin, id, null, clock, null);
+		expect(!refused.ok && refused.message).toMatch(
+			/^Aucune convocation n’a été écrite : les messages de la commission sont coupés pour Claude Commission, un compte de \S+ et un compte de \S+, et personne d’autre n’est à convoquer\. .* : prévenez ces personnes autrement, ou qu’elles les rétablissent \(à \/compte\), puis envoyez la convocation\.$/
+		);
+		// No active member, no partner account: nobody at all.
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: new Date(clock).toISOString() })
+			.where('id', '=', member.id)
+			.execute();
+		const free = await preparedSitting(db, admin, { fiches: [], heldOn: '2026-03-01' });
+		await addAgendaFreeItem(db, admin, free, 'Questions diverses', null);
+		const nobody = await conveneSitting(db, admin, free, null, clock, null);
+		expect(!nobody.ok && nobody.message).toMatch(
+			/^Personne à convoquer : aucun membre de la commission n’a de compte actif/
+		);
+		expect((await findSitting(db, free))!.convenedAt).toBeNull();
+	});
+
+	it('refuses a convocation sent again that reaches nobody: the last one stays, its messages waiting too', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		await recordRelayFailure(db, {
+			now: clock - 60_000,
+			failures: 1,
+			pausedUntil: clock + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const first = (await findSitting(db, id))!.convenedAt;
+		await updateSitting(
+			db,
+			member,
+			id,
+			{ heldOn: '2026-03-22', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		await commissionMessages(member, false);
+		const refused = await conveneSitting(db, member, id, null, clock + 60_000, first);
+		expect(!refused.ok && refused.message).toContain(
+			`La convocation du ${formatMoment(first!)} reste la dernière`
+		);
+		expect((await findSitting(db, id))!.convenedAt).toBe(first);
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).not.toBeNull();
+		// The first convocation's message was not cancelled by the refused one.
+		const messages = await db
+			.selectFrom('mail_outbox')
+			.select('status')
+			.where('sitting_id', '=', id)
+			.execute();
+		expect(messages.map((m) => m.status)).toEqual(['pending']);
+	});
+
 	it('names to the convener those who no longer receive the commission’s messages: a partner by organisation (review)', async () => {
 		await commissionMessages(partner, false);
 		const id = await sittingWith(['9-1']);
@@ -1022,15 +1107,6 @@ describe('the convener’s summary', () => {
 		);
 		expect(summary(3, 1, 2)).toBe(
 			'Convocation envoyée à 3\u00a0membres de la commission, 1\u00a0partenaire concerné et 2\u00a0partenaires dont les fiches ne sont plus à l’ordre du jour.'
-		);
-		expect(
-			convocationSummary(
-				{ members: 0, partners: 0, released: 0, notReached: ['vous-même'] },
-				true,
-				null
-			)
-		).toBe(
-			'Aucune convocation n’a été écrite : ni les membres de la commission ni les partenaires concernés ne reçoivent ses messages. Vous ne recevez pas les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
 		);
 	});
 	// Hostile probe s45: « Convocation envoyée à 2 membres… » while the relay was known down.

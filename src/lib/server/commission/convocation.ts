@@ -165,9 +165,6 @@ export function convocationSummary(
 			? ''
 			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} pas les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 	}`;
-	// Everyone to write to turned the commission's messages off (or nobody to write to): none left.
-	if (to === '')
-		return `Aucune convocation n’a été écrite : ni les membres de la commission ni les partenaires concernés ne reçoivent ses messages.${left}`;
 	if (relayed && downSince !== null)
 		return `Convocation écrite pour ${to} ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et elle partira dès qu’il répondra.${left}`;
 	return relayed
@@ -197,7 +194,8 @@ export interface ConvocationWritten {
  * files, and its free points), and the partners whose fiches are on it (their fiches only). Sent
  * again, it writes to everyone when the séance or its agenda changed (saying what changed), only to
  * those not yet convened when only the people did, and tells a partner whose fiches have all left
- * the agenda that its convocation no longer holds; nothing changed, it is refused. In one
+ * the agenda that its convocation no longer holds; nothing changed, or nobody to write to, it is
+ * refused (nothing recorded: `nobodyConvenedMessage`). In one
  * transaction, in four steps: the séance may be convened (`convocableSitting`), whom to write to
  * and what changed for each (`convocationPlan`), the messages (`writeConvocations`), and what the
  * séance and the journal keep of it (`recordConvocation`).
@@ -211,32 +209,67 @@ export async function conveneSitting(
 	/** When the page showed the last convocation as sent (null: never); undefined: not checked. */
 	shownConvenedAt?: number | null
 ): Promise<Result<ConvocationWritten>> {
-	return db.transaction().execute(async (trx) => {
-		const convocable = await convocableSitting(trx, user, sittingId, now, shownConvenedAt);
-		if (!convocable.ok) return convocable;
-		const sitting = convocable.value;
-		const audience = await sittingAudience(trx, sittingId);
-		if (audience.agenda.length === 0)
-			return refuse(
-				409,
-				'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
-			);
-		const plan = await convocationPlan(trx, sitting, audience);
-		if (plan.before !== null && !plan.audience.some(plan.writeTo) && plan.released.length === 0)
-			return refuse(
-				409,
-				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
-			);
-		const { written, reached } = await writeConvocations(trx, user, audience, plan, now);
-		// Only people who turned the commission's messages off were left to write to: nothing left.
-		if (plan.onlyNew && written.members + written.partners + written.released === 0)
-			return refuse(
-				409,
-				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} : les personnes qui ne l’ont pas reçue ne reçoivent pas les messages de la commission (leurs préférences, à /compte). Elle n’a pas été envoyée de nouveau.`
-			);
-		await recordConvocation(trx, user, sitting, plan, { written, reached, clientAddress }, now);
-		return ok(written);
-	});
+	try {
+		return await db.transaction().execute(async (trx) => {
+			const convocable = await convocableSitting(trx, user, sittingId, now, shownConvenedAt);
+			if (!convocable.ok) return convocable;
+			const sitting = convocable.value;
+			const audience = await sittingAudience(trx, sittingId);
+			if (audience.agenda.length === 0)
+				return refuse(
+					409,
+					'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
+				);
+			const plan = await convocationPlan(trx, sitting, audience);
+			if (plan.before !== null && !plan.audience.some(plan.writeTo) && plan.released.length === 0)
+				return refuse(
+					409,
+					`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
+				);
+			const { written, reached } = await writeConvocations(trx, user, audience, plan, now);
+			// Nobody written to (all turned the commission's messages off, or nobody to write to):
+			// undone, an earlier convocation's message it cancelled too, and refused.
+			if (written.members + written.partners + written.released === 0)
+				throw new NobodyConvened(nobodyConvenedMessage(sitting, plan, written));
+			await recordConvocation(trx, user, sitting, plan, { written, reached, clientAddress }, now);
+			return ok(written);
+		});
+	} catch (error) {
+		if (error instanceof NobodyConvened) return refuse(409, error.message);
+		throw error;
+	}
+}
+
+/** A convocation that wrote to nobody: its transaction ends undone, and it is refused. */
+class NobodyConvened extends Error {}
+
+/**
+ * Why a convocation that would write to nobody is refused, and what to do. Sent again with only
+ * people changed, those not convened yet turned the messages off. Otherwise, those it would
+ * reach turned them off (named, as the summary names them), or there is nobody to convene (no
+ * active member, no account among the partners of its fiches): not recorded, the séance is not
+ * convened (its agenda not out to the partners) nor its last convocation replaced.
+ */
+function nobodyConvenedMessage(
+	sitting: NoticeSitting,
+	plan: ConvocationPlan,
+	written: ConvocationWritten
+): string {
+	const since = sitting.convenedAt === null ? null : formatMoment(sitting.convenedAt);
+	if (since !== null && plan.onlyNew)
+		return `Rien n’a changé depuis la convocation du ${since} : les personnes qui ne l’ont pas reçue ne reçoivent pas les messages de la commission (leurs préférences, à /compte). Elle n’a pas été envoyée de nouveau.`;
+	const kept =
+		since === null
+			? 'La séance n’est pas convoquée (son ordre du jour n’est pas annoncé aux partenaires)'
+			: `La convocation du ${since} reste la dernière`;
+	if (written.notReached.length === 0)
+		return `Personne à convoquer : aucun membre de la commission n’a de compte actif, ni aucun partenaire des fiches de l’ordre du jour. ${kept} ; un administrateur crée les comptes (/admin/utilisateurs), puis envoyez la convocation.`;
+	const others = written.notReached.filter((who) => who !== 'vous-même').length;
+	const todo =
+		others === 0
+			? 'rétablissez-les (vos préférences, à /compte)'
+			: `prévenez ${plural(others, 'cette personne', 'ces personnes')} autrement, ou ${plural(others, 'qu’elle les rétablisse', 'qu’elles les rétablissent')} (à /compte)`;
+	return `Aucune convocation n’a été écrite : les messages de la commission sont coupés pour ${listInWords(written.notReached)}, et personne d’autre n’est à convoquer. ${kept} : ${todo}, puis envoyez la convocation.`;
 }
 
 /**
