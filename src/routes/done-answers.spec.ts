@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE, TEST_PASSWORD } from '$lib/server/auth/testing';
+import { findUserByEmail } from '$lib/server/auth/users';
 import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import { configureMail } from '$lib/server/mail/outbox';
 import { findSitting } from '$lib/server/commission/repository';
@@ -180,6 +181,28 @@ describe('the accounts’ buttons pressed without script', () => {
 			expect((await accountsPage(search)).done).toBeNull();
 	});
 
+	it('say nothing the account is not now: a link to « désactivé » on an active account', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		for (const key of ['desactive', 'reactive-sans-mot-de-passe'])
+			expect((await accountsPage(`?fait=${key}&compte=${paul.id}`)).done, key).toBeNull();
+		expect((await accountsPage(`?fait=reactive&compte=${paul.id}`)).done).toMatch(/est réactivé/);
+		await routeAnswer(() =>
+			postAction(accounts.actions.disable, ACCOUNTS, portal.admin, { userId: String(paul.id) })
+		);
+		expect((await accountsPage(`?fait=reactive&compte=${paul.id}`)).done).toBeNull();
+		expect((await accountsPage(`?fait=desactive&compte=${paul.id}`)).done).toMatch(/désactivé/);
+		// An invitation still open is not « révoquée ».
+		await postAction(
+			accounts.actions.create,
+			ACCOUNTS,
+			portal.admin,
+			{ email: 'zoe@cdg46.fr', name: 'Zoé Invitée', role: 'partenaire', organisation: 'cdg46' },
+			true
+		);
+		const zoe = (await findUserByEmail(portal.db, 'zoe@cdg46.fr'))!;
+		expect((await accountsPage(`?fait=revoquee&compte=${zoe.id}`)).done).toBeNull();
+	});
+
 	it('keep a refusal on the page', async () => {
 		const answer = await routeAnswer(() =>
 			postAction(accounts.actions.disable, ACCOUNTS, portal.admin, {
@@ -209,6 +232,15 @@ describe('an account’s role changed without script', () => {
 		)) as { done: string | null };
 		expect(page.done).toContain(`a maintenant le rôle « ${ROLE_LABELS.commission} » ; `);
 	});
+
+	it('says nothing on a link to an account whose role this admin did not change', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		const at = idRoute('/admin/utilisateurs/[id=id]', paul.id);
+		const page = (await account.load(
+			routeEvent(`${at.path}?fait=role`, at.route, at.params, portal.admin)
+		)) as { done: string | null };
+		expect(page.done).toBeNull();
+	});
 });
 
 const ACCOUNT = { path: '/compte', route: '/compte' };
@@ -229,6 +261,27 @@ describe('one’s own account’s forms sent without script', () => {
 			routeEvent('/compte?fait=mot-de-passe&sessions=0', ACCOUNT.route, {}, paul)
 		)) as { done: unknown };
 		expect(page.done).toEqual({ changed: true, endedSessions: 0 });
+		// Another count than the change's says nothing.
+		const other = (await own.load(
+			routeEvent('/compte?fait=mot-de-passe&sessions=2', ACCOUNT.route, {}, paul)
+		)) as { done: unknown };
+		expect(other.done).toBeNull();
+	});
+
+	it('say nothing on a link to a change this account did not make', async () => {
+		const paul = await withSession(portal.db, await createTestUser(portal.db, PEOPLE.paul));
+		const read = async (search: string) =>
+			(
+				(await own.load(routeEvent(`/compte${search}`, ACCOUNT.route, {}, paul))) as {
+					done: unknown;
+				}
+			).done;
+		expect(await read('?fait=mot-de-passe&sessions=0')).toBeNull();
+		// The preferences shown are those stored; no choice was made elsewhere meanwhile.
+		expect(await read('?fait=preferences&gardee=validations')).toEqual({
+			preferencesSaved: true,
+			keptMeanwhile: []
+		});
 	});
 
 	it('lead to the page again: the preferences saved, those kept meanwhile named by key', async () => {
@@ -279,6 +332,11 @@ describe('« Réessayer maintenant » pressed without script', () => {
 				routeEvent('/admin/courriels?fait=relance&messages=0', at.route, {}, portal.admin)
 			)) as { retried: number | null };
 			expect(page.retried).toBe(0);
+			// A count no retry of this admin's sent says nothing.
+			const crafted = (await outbox.load(
+				routeEvent('/admin/courriels?fait=relance&messages=3', at.route, {}, portal.admin)
+			)) as { retried: number | null };
+			expect(crafted.retried).toBeNull();
 		} finally {
 			configureMail(previous);
 		}

@@ -4,7 +4,14 @@ import { changePassword, newPasswordRefusal } from '$lib/server/auth/service';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { doneAnswer, doneMarker, markerCount, markerKeys } from '$lib/server/http/done-answer';
+import {
+	doneAnswer,
+	doneMarker,
+	markerCount,
+	markerFreshSince,
+	markerKeys
+} from '$lib/server/http/done-answer';
+import { latestOwnAct } from '$lib/server/audit/repository';
 import {
 	CATEGORIES_BY_ROLE,
 	categoryLabel,
@@ -31,28 +38,34 @@ export const load: PageServerLoad = async (event) => {
 			category,
 			label: categoryLabel(category, user.role)
 		})),
-		done: doneOf(event.url, user.role)
+		done: await doneOf(event.url, user)
 	};
 };
 
 /**
  * A form sent without script led here (doneAnswer): its confirmation, as the script draws it from
- * the form's answer. The categories kept meanwhile are named by their keys, the sessions closed
- * counted.
+ * the form's answer, only as far as it is true now. The preferences shown are those stored: saved,
+ * whatever the link. The categories kept meanwhile, named by their keys, when the journal holds a
+ * change of this account's preferences in the last minutes (a link crafted, or opened later, names
+ * none); the password changed, when the journal holds its change in the last minutes with as many
+ * other sessions closed.
  */
-function doneOf(url: URL, role: User['role']) {
+async function doneOf(url: URL, { id, role }: User) {
 	const done = doneMarker(url, ['preferences', 'mot-de-passe']);
-	if (done === 'preferences')
+	if (done === 'preferences') {
+		const kept = markerKeys(url, 'gardee', CATEGORIES_BY_ROLE[role]);
+		const changed =
+			kept.length > 0 && (await latestOwnAct(getDb(), id, 'mail.preferences', markerFreshSince()));
 		return {
 			preferencesSaved: true as const,
-			keptMeanwhile: markerKeys(url, 'gardee', CATEGORIES_BY_ROLE[role]).map((c) =>
-				categoryLabel(c, role)
-			)
+			keptMeanwhile: changed ? kept.map((c) => categoryLabel(c, role)) : []
 		};
+	}
 	const endedSessions = markerCount(url, 'sessions');
-	return done === 'mot-de-passe' && endedSessions !== null
-		? { changed: true as const, endedSessions }
-		: null;
+	if (done !== 'mot-de-passe' || endedSessions === null) return null;
+	// Only a password change journals its ended sessions with their count.
+	const ended = await latestOwnAct(getDb(), id, 'session.ended', markerFreshSince());
+	return ended?.count === endedSessions ? { changed: true as const, endedSessions } : null;
 }
 
 export const actions: Actions = {

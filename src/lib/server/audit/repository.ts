@@ -400,6 +400,34 @@ export async function roleHeldAt(
 }
 
 /**
+ * The latest event of `action` by `actorId` (on the account `targetId`, when given) journaled at or
+ * after `since`, with the `count` its « après » records (null when it records none); null when none
+ * was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
+ * state cannot show.
+ */
+export async function latestOwnAct(
+	db: Executor,
+	actorId: number,
+	action: AuditAction,
+	since: Date,
+	targetId?: number
+): Promise<{ count: number | null } | null> {
+	let query = db
+		.selectFrom('audit_event')
+		.select('after_state as after')
+		.where('action', '=', action)
+		.where('actor_id', '=', actorId)
+		.where('occurred_at', '>=', since.toISOString());
+	if (targetId !== undefined)
+		query = query.where('target_type', '=', 'compte').where('target_id', '=', String(targetId));
+	const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+	if (!row) return null;
+	const after: unknown = row.after === null ? null : JSON.parse(row.after);
+	const count = (after as { count?: unknown } | null)?.count;
+	return { count: typeof count === 'number' ? count : null };
+}
+
+/**
  * How many elements the latest import of the plan by `actorId` recorded, read from its journal
  * entry (one change a row of `after`); undefined when that person never imported the plan.
  */

@@ -284,6 +284,8 @@ export async function changePassword(
 			action: 'session.ended',
 			target: { type: 'compte', id: user.id },
 			summary: `${pluralize(count, 'autre session terminée', 'autres sessions terminées')} après le changement de mot de passe`,
+			// The count /compte's confirmation without script is checked by (its `?fait=` marker).
+			after: { count },
 			clientAddress
 		});
 		return { endedSessions: count, ...renewed };

@@ -51,3 +51,15 @@ export function markerKeys<K extends string>(url: URL, name: string, keys: reado
 	const given = new Set(url.searchParams.getAll(name));
 	return keys.filter((key) => given.has(key));
 }
+
+/**
+ * How long after its act a confirmation read from the address (`doneMarker`) may still say it: the
+ * redirect's page, a reload or Back soon after. A link with `?fait=` sent later, or crafted, names
+ * an act the journal does not hold so recently, and the page says nothing.
+ */
+const MARKER_FRESH_MS = 10 * 60 * 1000;
+
+/** The moment from which the journal's acts (`latestOwnAct`) still back a marker. */
+export function markerFreshSince(now = Date.now()): Date {
+	return new Date(now - MARKER_FRESH_MS);
+}

@@ -2,7 +2,13 @@ import { error } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
-import { doneAnswer, doneMarker, markerCount } from '$lib/server/http/done-answer';
+import {
+	doneAnswer,
+	doneMarker,
+	markerCount,
+	markerFreshSince
+} from '$lib/server/http/done-answer';
+import { latestOwnAct } from '$lib/server/audit/repository';
 import { mailIsRelayed, outboxPage, retryWaitingMail } from '$lib/server/mail/outbox';
 import { mailStatusOfSlug } from '$lib/utils/mail-status';
 import { readPageNumber } from '$lib/utils/text';
@@ -10,7 +16,7 @@ import { MAIL_STATUS_LABELS } from '$lib/utils/vocabulary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'mail.view');
+	const viewer = await authorize(event, 'mail.view');
 	const page = readPageNumber(event.url.searchParams.get('page'));
 	const slug = event.url.searchParams.get('etat');
 	const status = slug === null ? undefined : mailStatusOfSlug(slug);
@@ -20,14 +26,26 @@ export const load: PageServerLoad = async (event) => {
 			message: `Cet état de message n’existe pas. États possibles : ${Object.values(MAIL_STATUS_LABELS).join(' ; ')}.`,
 			next: { href: '/admin/courriels', label: 'Voir tous les courriels et leurs états' }
 		});
+	const outbox = await outboxPage(getDb(), page, status);
 	return {
-		...(await outboxPage(getDb(), page, status)),
+		...outbox,
 		relayed: mailIsRelayed(),
-		// « Renvoyer » pressed without script led here (doneAnswer): how many it sent, as the script
-		// draws it.
-		retried: doneMarker(event.url, ['relance']) && markerCount(event.url, 'messages')
+		retried: await retriedMarker(event.url, viewer.id, outbox.counts.pending ?? 0)
 	};
 };
+
+/**
+ * « Réessayer maintenant » pressed without script led here (doneAnswer): how many it sent, as the
+ * script draws it, when it is true now: as many as this admin's retry of the last minutes sent (the
+ * journal's count), or none when none waits.
+ */
+async function retriedMarker(url: URL, adminId: number, pending: number): Promise<number | null> {
+	const count = doneMarker(url, ['relance']) && markerCount(url, 'messages');
+	if (count === 0) return pending === 0 ? 0 : null;
+	if (count === null) return null;
+	const act = await latestOwnAct(getDb(), adminId, 'mail.retried', markerFreshSince());
+	return act?.count === count ? count : null;
+}
 
 export const actions: Actions = {
 	retry: async (event) => {

@@ -21,7 +21,9 @@ export const load: PageServerLoad = async (event) => {
 	const viewer = await authorize(event, 'users.manage');
 	const db = getDb();
 	const users = await listUsers(db);
-	// A button sent without script led here (doneAnswer): its confirmation, as the script draws it.
+	// A button sent without script led here (doneAnswer): its confirmation, as the script draws it,
+	// only when the account is now as it says (a link naming another account, or crafted, says
+	// nothing).
 	const done = doneMarker(event.url, DONE_KEYS);
 	const account = done && users.find((user) => user.id === markerCount(event.url, 'compte'));
 	return {
@@ -29,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 		ownId: viewer.id,
 		users,
 		organisations: await listOrganisationRefs(db, { activeOnly: true }),
-		done: done && account ? doneMessage(done, account.email) : null
+		done: done && account && HOLDS[done](account) ? doneMessage(done, account.email) : null
 	};
 };
 
@@ -43,6 +45,17 @@ const DONE = {
 } as const;
 
 const DONE_KEYS = Object.keys(DONE) as (keyof typeof DONE)[];
+
+type Listed = Awaited<ReturnType<typeof listUsers>>[number];
+
+/** The state in which each confirmation is true of its account, read as the list shows it. */
+const HOLDS: Record<keyof typeof DONE, (account: Listed) => boolean> = {
+	revoquee: (account) => account.invitationUntil === null,
+	desactive: (account) => account.disabled,
+	reactive: (account) => !account.disabled && account.hasPassword,
+	'reactive-sans-mot-de-passe': (account) =>
+		!account.disabled && !account.hasPassword && account.invitationUntil === null
+};
 
 function doneMessage(key: keyof typeof DONE, email: string): string {
 	return DONE[key](ofName(email));

@@ -5,7 +5,8 @@ import { UNKNOWN_ACCOUNT } from '$lib/utils/vocabulary';
 import { findUserById } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { doneAnswer, doneMarker } from '$lib/server/http/done-answer';
+import { doneAnswer, doneMarker, markerFreshSince } from '$lib/server/http/done-answer';
+import { latestOwnAct } from '$lib/server/audit/repository';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { RoleChangeSchema } from '$lib/schemas/auth';
 import { ofName } from '$lib/utils/text';
@@ -20,8 +21,13 @@ export const load: PageServerLoad = async (event) => {
 		account,
 		own: account.id === admin.id,
 		organisations: await listOrganisationRefs(db, { activeOnly: true }),
-		// The role changed without script (doneAnswer): the page says it, as the script draws it.
-		done: doneMarker(event.url, ['role']) && roleChanged(account.email, roleWording(account))
+		// The role changed without script (doneAnswer): the page says it, as the script draws it,
+		// when this admin's change of this account is in the journal of the last minutes.
+		done:
+			doneMarker(event.url, ['role']) &&
+			(await latestOwnAct(db, admin.id, 'account.role_changed', markerFreshSince(), account.id))
+				? roleChanged(account.email, roleWording(account))
+				: null
 	};
 };
 
