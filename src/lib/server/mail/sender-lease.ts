@@ -84,8 +84,6 @@ export class SenderLease {
 	private readonly holder = randomToken(15);
 	private held = false;
 	private database: string | undefined;
-	/** How many times this sender has written the lease (taken or renewed it). */
-	private written = 0;
 
 	constructor(
 		private readonly db: Db,
@@ -95,11 +93,6 @@ export class SenderLease {
 	/** Whether this sender held the lease at its last take or renewal. */
 	get holding(): boolean {
 		return this.held;
-	}
-
-	/** How many writes of the lease went through (each one: the disk had room). */
-	get writes(): number {
-		return this.written;
 	}
 
 	/** Takes the lease, or keeps it (renewed when half of it has run). */
@@ -129,7 +122,6 @@ export class SenderLease {
 		);
 		const wasHeld = this.held;
 		this.held = taken;
-		if (taken) this.written += 1;
 		if (taken) return wasHeld ? 'kept' : 'taken';
 		// Refused: held by another live sender (read again only if it was written since the read).
 		return { waiting: current ?? (await readSenderLease(this.db))! };
@@ -139,7 +131,6 @@ export class SenderLease {
 	async renew(): Promise<boolean> {
 		if (!this.held) return false;
 		this.held = await renewSenderLease(this.db, this.holder, this.now() + SENDER_LEASE_MS);
-		if (this.held) this.written += 1;
 		return this.held;
 	}
 

@@ -353,8 +353,8 @@ export const DISK_FULL_RETRY_MS = 60_000;
  * A round of the sender that failed, in the log. The database kept locked by another process (a
  * backup, an import) past the dialect's patience is no error: nothing was written, the next round
  * tries again; a warning, as for a request (hooks.server.ts). A full disk is one line without a
- * stack, as for a request, but once an episode (`diskFullLogged`: already said, and the lease not
- * written since); true when the failure was a full disk.
+ * stack, as for a request, but once an episode (`diskFullLogged`: already said, and no message
+ * handled since); true when the failure was a full disk.
  */
 function logSenderFailure(error: unknown, diskFullLogged: boolean): boolean {
 	if (isBusy(error)) {
@@ -396,10 +396,10 @@ export class MailSender {
 	/** The holder this sender was last told it waits for (logged once each). */
 	private waitingFor: string | null = null;
 	/**
-	 * The lease's write count (SenderLease.writes) when a write was first refused for a full disk,
-	 * until the lease is written again: the episode, logged once. Null: no full disk met.
+	 * A write was refused for a full disk, and no round has handled a message since: the episode,
+	 * logged once.
 	 */
-	private diskFullAt: number | null = null;
+	private diskFull = false;
 	private readonly now: () => number;
 	private readonly lease: SenderLease;
 
@@ -461,28 +461,30 @@ export class MailSender {
 	private async renewLease(): Promise<void> {
 		if (!this.lease.holding || this.stopped) return;
 		try {
+			// A renewal that went through does not end a full disk's episode: rewriting the lease's
+			// row in place needs no new page, where a message written or recorded may.
 			if (!(await this.lease.renew()))
 				log().warn(
 					{ event: 'mail-sender-lost' },
 					'Un autre processus a pris l’envoi des courriels de cette base'
 				);
-			else this.diskFullOver();
 		} catch (error) {
 			this.failed(error);
 		}
 	}
 
 	private failed(error: unknown): void {
-		if (logSenderFailure(error, this.diskFullAt !== null)) this.diskFullAt ??= this.lease.writes;
+		if (logSenderFailure(error, this.diskFull)) this.diskFull = true;
 	}
 
 	/**
-	 * A full disk is over once the lease has been written again since it was met: a round that
-	 * wrote nothing (the lease kept, an empty outbox) says nothing of the disk.
+	 * A round went through: a full disk is over once it handled a message (claimed, sent and
+	 * recorded: the sender's own writes had room). A round that handled none (an empty outbox)
+	 * says nothing of the disk, nor does the lease's renewal.
 	 */
-	private diskFullOver(): void {
-		if (this.diskFullAt === null || this.lease.writes === this.diskFullAt) return;
-		this.diskFullAt = null;
+	private roundDone(handled: number): void {
+		if (!this.diskFull || handled === 0) return;
+		this.diskFull = false;
 		log().info(
 			{ event: 'disk-full-over', task: 'mail' },
 			'Espace disque de nouveau disponible : envoi des courriels repris'
@@ -493,23 +495,21 @@ export class MailSender {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
-				.then(() => this.diskFullOver())
+				.then((handled) => this.roundDone(handled))
 				.catch((error: unknown) => this.failed(error))
 				.finally(() => {
 					this.running = undefined;
-					this.schedule(
-						this.diskFullAt === null ? (this.options.pollMs ?? 2_000) : DISK_FULL_RETRY_MS
-					);
+					this.schedule(this.diskFull ? DISK_FULL_RETRY_MS : (this.options.pollMs ?? 2_000));
 				});
 		}, delay);
 		this.timer.unref?.();
 	}
 
-	/** One round of the loop: the hook (digest, reminders), then delivery. */
-	private async tick(): Promise<void> {
-		if (!(await this.takeLease())) return;
+	/** One round of the loop: the hook (digest, reminders), then delivery; how many it handled. */
+	private async tick(): Promise<number> {
+		if (!(await this.takeLease())) return 0;
 		await this.options.beforeDelivery?.(this.now());
-		await this.deliverDue();
+		return this.deliverDue();
 	}
 
 	/** Delivers every message due now, one after the other; returns how many were attempted. */
