@@ -102,6 +102,27 @@ describe('documentation', () => {
 		}
 	});
 
+	// progress/service.ts (1,400 lines) and campaigns/service.ts (1,180) were split by job: their
+	// folder's line of the map names each module, so that a newcomer finds where a thing lives.
+	it('names in README’s folder map every module of src/lib/server/progress and campaigns', () => {
+		const map = read('README.md').split('\n');
+		// Test helpers, not the portal's: the specs' fixtures and durability.spec.ts's child process.
+		const helper = (f: string) =>
+			f.endsWith('.spec.ts') || f === 'testing.ts' || f === 'durability-server.ts';
+		for (const folder of ['progress', 'campaigns']) {
+			const line = map.find((l) => l.startsWith(`      ${folder}/ `));
+			expect(line, folder).toBeDefined();
+			const modules = readdirSync(new URL(`../src/lib/server/${folder}`, import.meta.url)).filter(
+				(f) => f.endsWith('.ts') && !helper(f)
+			);
+			expect(modules.length, folder).toBeGreaterThan(5);
+			expect(
+				modules.filter((f) => !line!.includes(f)),
+				folder
+			).toEqual([]);
+		}
+	});
+
 	// Readback s47: README and operations.md gave three different peaks of the server's memory.
 	it('gives in README and operations.md the peak memory of performance.md’s latest measurement', () => {
 		const performance = read('docs/performance.md');
