@@ -187,8 +187,26 @@ test('a script of another origin gets the files, their validators, a preflight a
 		'ETag, Last-Modified, Content-Disposition, Content-Range'
 	);
 	expect(new Date(headers['last-modified']!).toUTCString()).toBe(headers['last-modified']);
-	// A validator sent from another origin asks the browser's preflight first.
-	for (const path of ['/donnees/plan.json', '/bilans/2018/mesures.csv']) {
+	// The plan's workbook too: its validators readable, dated, resumable.
+	const workbook = (
+		await request.get('/donnees/plan.xlsx', { headers: { origin: 'https://exemple.test' } })
+	).headers();
+	expect(workbook).toMatchObject({
+		'access-control-allow-origin': '*',
+		'access-control-expose-headers': 'ETag, Last-Modified, Content-Disposition, Content-Range',
+		'accept-ranges': 'bytes'
+	});
+	expect(new Date(workbook['last-modified']!).toUTCString()).toBe(workbook['last-modified']);
+	// A validator sent from another origin asks the browser's preflight first: allowed for every
+	// file, a figure's table, the charts' data and the workbook included.
+	for (const path of [
+		'/donnees/plan.json',
+		'/donnees/plan.xlsx',
+		'/bilans/2018/mesures.csv',
+		'/bilans/2018/avancement-axes.csv',
+		'/bilans/2018/avancement-axes.xlsx',
+		'/bilans/2018/graphiques.json'
+	]) {
 		const preflight = await request.fetch(path, {
 			method: 'OPTIONS',
 			headers: {

@@ -58,7 +58,7 @@ import { countMeasurements, findIndicatorId, listIndicatorValues } from './repos
 import { INDICATOR_KIND_CELLS, type PlanModel, type RetiredOrganisation } from './plan-model';
 import {
 	insertRevision,
-	latestRevisionId,
+	latestRevision,
 	listFicheMoves,
 	listRevisionsAfter
 } from './revisions-repository';
@@ -106,8 +106,18 @@ export function workbookFileProblem(size: number | undefined, name = ''): string
 
 export const NO_CHANGE = 'Aucune modification : le classeur est identique au plan actuel.';
 
-/** The workbook of the current plan (GET /donnees/plan.xlsx, npm run plan:export). */
+/** The workbook of the current plan (npm run plan:export). */
 export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
+	return (await planWorkbookFile(db)).body;
+}
+
+/**
+ * The workbook of the current plan and when published data last changed (GET /donnees/plan.xlsx,
+ * whose Last-Modified it is).
+ */
+export async function planWorkbookFile(
+	db: Executor
+): Promise<{ body: Uint8Array; publishedAt: string | null }> {
 	// One state of the plan (readTransaction): a colleague's save landing between these reads would
 	// give a workbook whose revision says it holds that save while its rows are older, and whose
 	// import would then undo it unseen.
@@ -115,9 +125,10 @@ export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
 	const [model, latest, revision] = await readTransaction(db, async (reads) => [
 		await loadPlanModel(reads),
 		await loadLatestValues(reads),
-		await latestRevisionId(reads)
+		await latestRevision(reads)
 	]);
-	return writePlanWorkbook(model, latest, revision);
+	const body = await writePlanWorkbook(model, latest, revision.id);
+	return { body, publishedAt: revision.publishedAt };
 }
 
 export interface ImportPreview {

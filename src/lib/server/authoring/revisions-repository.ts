@@ -148,13 +148,27 @@ export function ficheAddedAt(ficheId: Expression<number>) {
 		.limit(1);
 }
 
-/** The plan's last revision (0 before any): a workbook exported now holds every change up to it. */
-export async function latestRevisionId(db: Executor): Promise<number> {
+/**
+ * The plan's last revision (0 before any): a workbook exported now holds every change up to it;
+ * and, in the same statement, when published data last changed (`data_revision.changed_at`, null
+ * before the first start's seed), the workbook's Last-Modified: its bytes hold the plan and the
+ * latest published values.
+ */
+export async function latestRevision(
+	db: Executor
+): Promise<{ id: number; publishedAt: string | null }> {
 	const row = await db
 		.selectFrom('plan_revision')
-		.select((eb) => eb.fn.max('id').as('id'))
+		.select((eb) => [
+			eb.fn.max('id').as('id'),
+			eb
+				.selectFrom('data_revision')
+				.select('changed_at')
+				.where('data_revision.id', '=', 1)
+				.as('publishedAt')
+		])
 		.executeTakeFirst();
-	return row?.id ?? 0;
+	return { id: row?.id ?? 0, publishedAt: row?.publishedAt ?? null };
 }
 
 /** What changed after revision `afterId`, latest first: which row, when, by whom, how. */

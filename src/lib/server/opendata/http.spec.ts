@@ -63,6 +63,46 @@ describe('addresses of the open data', () => {
 		expect(await refusal.json()).toEqual({ message: NO_SUCH_FILE });
 	});
 
+	it('allows the preflight of every file, a figure’s table and the plan’s workbook included', async () => {
+		const routeNotCalled = () => {
+			throw new Error('the preflight reached the route');
+		};
+		for (const [path, route] of [
+			['/bilans/2018/avancement-axes.csv', '/bilans/[year=annee]/[figure=figure].csv'],
+			['/bilans/2018/avancement-axes.xlsx', '/bilans/[year=annee]/[figure=figure].xlsx'],
+			['/bilans/2018/graphiques.json', '/bilans/[year=annee]/graphiques.json'],
+			['/donnees/plan.xlsx', '/donnees/plan.xlsx'],
+			['/donnees/fiches.csv', '/donnees/[fichier=ressource]']
+		] as const) {
+			const preflight = await openDataAddresses({
+				event: event(path, route, {
+					'access-control-request-method': 'GET',
+					'access-control-request-headers': 'if-none-match'
+				}),
+				resolve: routeNotCalled
+			});
+			expect(preflight.status, path).toBe(204);
+			expect(preflight.headers.get('access-control-allow-origin'), path).toBe('*');
+			expect(preflight.headers.get('access-control-allow-headers'), path).toContain(
+				'If-None-Match'
+			);
+		}
+	});
+
+	it('exposes the validators of an answer that allowed every origin itself', async () => {
+		const workbook = await openDataAddresses({
+			event: event('/donnees/plan.xlsx', '/donnees/plan.xlsx', script),
+			resolve: () =>
+				new Response('xlsx', {
+					headers: { 'access-control-allow-origin': '*', etag: 'W/"x"' }
+				})
+		});
+		expect(workbook.headers.get('access-control-expose-headers')).toBe(
+			'ETag, Last-Modified, Content-Disposition, Content-Range'
+		);
+		expect(workbook.headers.get('etag')).toBe('W/"x"');
+	});
+
 	it('leaves the other addresses as they are, pages’ data included', async () => {
 		for (const [path, route] of [
 			['/fiches/14-1', '/fiches/[code=fiche]'],

@@ -45,9 +45,9 @@ export function openDataResponse(
 /**
  * The preflight a browser sends before a script's request of another origin that carries a
  * validator (If-None-Match) or asks for a part (If-Range, a Range of several parts): allowed, so
- * that the script can ask again without downloading, or resume.
+ * that the script can ask again without downloading, or resume (openDataAddresses answers it).
  */
-export function openDataPreflight(): Response {
+function openDataPreflight(): Response {
 	return new Response(null, {
 		status: 204,
 		headers: {
@@ -86,23 +86,25 @@ const asksForHtml = (request: Request) => request.headers.get('accept')?.include
 const OPEN_DATA_ADDRESS = /^\/(?:donnees\/|bilans\/[^/]+\/(?=[^/]+\.[^/.]+$))(?!__data\.json$)./;
 
 /**
- * Every answer at an address of the open data carries the CORS headers, refusals included, so that a
- * script of another origin reads « this file does not exist » instead of a network failure. A name
- * no route matches (`/donnees/nope.csv`, `/bilans/2019/mesure.json`, `/bilans/abcd/plan.json`),
- * which the routes' matchers leave to SvelteKit's page, answers as a missing file does
- * (openDataAnswer), and its preflight is allowed; a browser's navigation still gets the error page.
+ * Every answer at an address of the open data carries both CORS headers, refusals included, so that
+ * a script of another origin reads « this file does not exist » instead of a network failure, and
+ * reads the validators of every file (the figures' tables and `plan.xlsx`, whose routes do not set
+ * them, included). Every preflight there is allowed here, whatever route matches or none: a figure's
+ * table or `graphiques.json` asked for again with If-None-Match is not refused by a 405. A name no
+ * route matches (`/donnees/nope.csv`, `/bilans/2019/mesure.json`, `/bilans/abcd/plan.json`), which
+ * the routes' matchers leave to SvelteKit's page, answers as a missing file does (openDataAnswer); a
+ * browser's navigation still gets the error page.
  */
 export const openDataAddresses: Handle = async ({ event, resolve }) => {
 	if (!OPEN_DATA_ADDRESS.test(event.url.pathname)) return resolve(event);
-	if (event.route.id === null) {
-		if (event.request.method === 'OPTIONS') return openDataPreflight();
-		if (!asksForHtml(event.request))
-			return json({ message: NO_SUCH_FILE }, { status: 404, headers: CORS_HEADERS });
-	}
+	if (event.request.method === 'OPTIONS') return openDataPreflight();
+	if (event.route.id === null && !asksForHtml(event.request))
+		return json({ message: NO_SUCH_FILE }, { status: 404, headers: CORS_HEADERS });
 	const response = await resolve(event);
-	if (response.headers.has('access-control-allow-origin')) return response;
+	const cors = Object.entries(CORS_HEADERS);
+	if (cors.every(([name, value]) => response.headers.get(name) === value)) return response;
 	const headers = new Headers(response.headers);
-	for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
+	for (const [name, value] of cors) headers.set(name, value);
 	return new Response(response.body, {
 		status: response.status,
 		statusText: response.statusText,

@@ -1,7 +1,6 @@
 import { getDb } from '$lib/server/db/instance';
 import {
 	openDataAnswer,
-	openDataPreflight,
 	openDataResponse,
 	resourceOrNotFound
 } from '$lib/server/opendata/http';
@@ -12,5 +11,3 @@ export const GET: RequestHandler = ({ params, request }) =>
 	openDataAnswer(request, async () =>
 		openDataResponse(await openDataFile(getDb(), resourceOrNotFound(params.fichier)), 'sdusn')
 	);
-
-export const OPTIONS: RequestHandler = () => openDataPreflight();

@@ -1,6 +1,5 @@
 import {
 	openDataAnswer,
-	openDataPreflight,
 	openDataResponse,
 	resourceOrNotFound
 } from '$lib/server/opendata/http';
@@ -13,5 +12,3 @@ export const GET: RequestHandler = ({ params, request, url }) =>
 		// Named after its version: two versions' files saved side by side keep apart.
 		return openDataResponse(file, `bilan-${file.year}-version-${file.version}`);
 	});
-
-export const OPTIONS: RequestHandler = () => openDataPreflight();
