@@ -186,9 +186,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const key = `${scope}|${stamp}|${day}|${requested.pathname}${search}`;
 	const cache = search ? variantCache : pageCache;
 	const render = async () => resolve(event);
-	return method === 'HEAD'
-		? cache.answerHead(key, event.request, render, cacheControl)
-		: cache.answer(key, event.request, render, cacheControl);
+	return cache.answer(key, event.request, render, cacheControl);
 };
 
 /**

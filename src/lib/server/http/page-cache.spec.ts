@@ -56,6 +56,33 @@ describe('page cache', () => {
 		expect(await plain.text()).toBe(body);
 	});
 
+	it('answers HEAD with the ETag and length GET would, even when no GET came first', async () => {
+		const body = 'code;titre\n1-1;Wifi public\n'.repeat(100);
+		const file = () =>
+			Promise.resolve(
+				new Response(body, {
+					headers: { 'content-type': 'text/csv', 'accept-ranges': 'bytes' }
+				})
+			);
+		const head = (extra: Record<string, string> = {}) =>
+			new Request('http://localhost/donnees/fiches.csv', { method: 'HEAD', headers: extra });
+		const cold = new PageCache(1_000_000, 100_000);
+		const first = await cold.answer('k', head(), file, 'x');
+		expect(first.status).toBe(200);
+		expect(first.body).toBeNull();
+		const etag = first.headers.get('etag');
+		expect(etag).toMatch(/^"[\w-]{27}"$/);
+		expect(first.headers.get('content-length')).toBe(String(html(body).byteLength));
+		// The rendering is kept: GET replays it, with the same validator and length.
+		const got = await cold.answer('k', get(), () => Promise.reject(new Error('kept')), 'x');
+		expect(got.headers.get('etag')).toBe(etag);
+		expect(got.headers.get('content-length')).toBe(first.headers.get('content-length'));
+		expect(await got.text()).toBe(body);
+		// A cold HEAD naming the validator GET would give is answered 304.
+		const other = new PageCache(1_000_000, 100_000);
+		expect((await other.answer('k', head({ 'if-none-match': etag! }), file, 'x')).status).toBe(304);
+	});
+
 	it('answers 304 to If-Modified-Since no earlier than Last-Modified, unless If-None-Match differs', async () => {
 		const cache = new PageCache(1_000_000, 100_000);
 		const withDate = headers();

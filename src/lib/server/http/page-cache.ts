@@ -107,6 +107,10 @@ export class PageCache {
 	 * The kept answer for `key`, or `render()`'s, kept when it is a plain 200 without cookie.
 	 * Requests arriving while the same key renders wait for that one render instead of starting
 	 * their own (after a change, a busy page is rendered once, not once per waiting visitor).
+	 * HEAD (link checkers, monitoring, download managers) takes the same path: the route renders
+	 * its whole body for HEAD too (SvelteKit calls GET), which is kept, and replay sends the
+	 * headers GET would, ETag and Content-Length included, without the body — even when no GET
+	 * came first.
 	 */
 	async answer(
 		key: string,
@@ -135,28 +139,6 @@ export class PageCache {
 		rendering.then(done, done);
 		const result = await rendering;
 		return result instanceof Response ? result : replay(result, request, cacheControl);
-	}
-
-	/**
-	 * HEAD (link checkers, monitoring): the kept GET answer's headers, validators included, when it
-	 * is kept. Otherwise the rendered answer's headers, never kept (an endpoint's HEAD has no body),
-	 * without the ETag SvelteKit computes itself: a HEAD never names a validator GET would not honour.
-	 */
-	async answerHead(
-		key: string,
-		request: Request,
-		render: () => Promise<Response>,
-		cacheControl: string
-	): Promise<Response> {
-		const kept = this.get(key);
-		if (kept) return replay(kept, request, cacheControl);
-		const response = await render();
-		if (response.status !== 200) return response;
-		const headers = new Headers(response.headers);
-		headers.delete('etag');
-		headers.set('Cache-Control', cacheControl);
-		headers.set('Vary', VARY);
-		return new Response(null, { status: 200, headers });
 	}
 
 	get(key: string): CachedAnswer | undefined {
