@@ -61,6 +61,29 @@ describe('parseFicheFilters', () => {
 		expect(result.ignored[0]).toContain(note);
 	});
 
+	it('never copies a control character of the address into a notice', () => {
+		// C0 controls, DEL and a C1 control (NEL), alone or amid a value.
+		for (const control of ['%00', '%01', '%07', '%09', '%0A', '%1B', '%1F', '%7F', '%C2%85']) {
+			const result = parse(
+				[
+					`organisation=a${control}b`,
+					`axe=${control}x`,
+					`orientation=${control}`,
+					`objectif=${control}`,
+					`priorite=1${control}`,
+					`statut=${control}${control}`
+				].join('&')
+			);
+			// A tab or line break alone is trimmed away: the filter is then empty, ignored silently.
+			expect(result.ignored.length, control).toBeGreaterThanOrEqual(2);
+			for (const note of result.ignored) expect(note, control).not.toMatch(/\p{Cc}/u);
+		}
+		expect(parse('organisation=a%00%1Bb&axe=%00').ignored).toEqual([
+			'Axe inconnu : filtre ignoré.',
+			'Organisation inconnue « a b » : filtre ignoré.'
+		]);
+	});
+
 	it('says a withdrawn axis, orientation or objective was withdrawn', () => {
 		const withdrawn = new Set(['axis:ancien', 'orientation:abandonnee', 'objective:18']);
 		const result = parseFicheFilters(

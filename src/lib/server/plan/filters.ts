@@ -41,6 +41,17 @@ export interface ParsedFilters {
 }
 
 const MAX_TEXT_LENGTH = 200;
+
+/**
+ * A refused value as its notice quotes it, after the word naming the filter: ` « x »` (excerpt).
+ * The address may carry anything: each run of control characters (`%00`, an escape, a line break)
+ * is shown as one space, never copied raw into the page (a NUL made grep call the page « binary »),
+ * and a value made of them alone is not quoted (« Organisation inconnue : filtre ignoré. »).
+ */
+function quoted(value: string): string {
+	const shown = value.replace(/\p{Cc}+/gu, ' ').trim();
+	return shown ? ` « ${excerpt(shown)} »` : '';
+}
 /**
  * A fiche's code as typed in the search: « 14-1 », « 14 - 1 », « 01-1 », « 14.1 », with a
  * typographic hyphen or dash — looser than FICHE_CODE_PATTERN (the code as written in addresses
@@ -78,8 +89,8 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			query.axis = axis;
 			values.axis = axis;
 		} else if (vocab.withdrawn?.has(`axis:${axis}`))
-			ignored.push(`Axe « ${excerpt(axis)} » retiré du plan : filtre ignoré.`);
-		else ignored.push(`Axe inconnu « ${excerpt(axis)} » : filtre ignoré.`);
+			ignored.push(`Axe${quoted(axis)} retiré du plan : filtre ignoré.`);
+		else ignored.push(`Axe inconnu${quoted(axis)} : filtre ignoré.`);
 	}
 	const orientation = take('orientation');
 	if (orientation !== undefined) {
@@ -87,8 +98,8 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			query.orientation = orientation;
 			values.orientation = orientation;
 		} else if (vocab.withdrawn?.has(`orientation:${orientation}`))
-			ignored.push(`Orientation « ${excerpt(orientation)} » retirée du plan : filtre ignoré.`);
-		else ignored.push(`Orientation inconnue « ${excerpt(orientation)} » : filtre ignoré.`);
+			ignored.push(`Orientation${quoted(orientation)} retirée du plan : filtre ignoré.`);
+		else ignored.push(`Orientation inconnue${quoted(orientation)} : filtre ignoré.`);
 	}
 	const objective = take('objective');
 	if (objective !== undefined) {
@@ -98,15 +109,14 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			values.objective = objective;
 		} else if (vocab.withdrawn?.has(`objective:${n}`))
 			ignored.push(`Objectif ${n} retiré du plan : filtre ignoré.`);
-		else ignored.push(`Objectif inconnu « ${excerpt(objective)} » : filtre ignoré.`);
+		else ignored.push(`Objectif inconnu${quoted(objective)} : filtre ignoré.`);
 	}
 	const priority = take('priority');
 	if (priority !== undefined) {
 		if (priority === '1' || priority === '2') {
 			query.priority = Number(priority);
 			values.priority = priority;
-		} else
-			ignored.push(`Priorité « ${excerpt(priority)} » invalide (1 ou 2 attendu) : filtre ignoré.`);
+		} else ignored.push(`Priorité${quoted(priority)} invalide (1 ou 2 attendu) : filtre ignoré.`);
 	}
 	const status = take('status');
 	if (status !== undefined) {
@@ -115,7 +125,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			values.status = status;
 		} else
 			ignored.push(
-				`Statut inconnu « ${excerpt(status)} » (valeurs possibles : ${Object.values(STATUS_LABELS).join(', ')}) : filtre ignoré.`
+				`Statut inconnu${quoted(status)} (valeurs possibles : ${Object.values(STATUS_LABELS).join(', ')}) : filtre ignoré.`
 			);
 	}
 	const organisation = take('organisation');
@@ -123,7 +133,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		if (vocab.organisations.includes(organisation)) {
 			query.organisation = organisation;
 			values.organisation = organisation;
-		} else ignored.push(`Organisation inconnue « ${excerpt(organisation)} » : filtre ignoré.`);
+		} else ignored.push(`Organisation inconnue${quoted(organisation)} : filtre ignoré.`);
 	}
 	const text = take('text');
 	if (text !== undefined) {
@@ -141,9 +151,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 				query.text = folded;
 				values.text = cleaned.trim();
 			} else if (cleaned.trim()) {
-				ignored.push(
-					`Recherche « ${excerpt(cleaned.trim())} » sans lettre ni chiffre : texte ignoré.`
-				);
+				ignored.push(`Recherche${quoted(cleaned)} sans lettre ni chiffre : texte ignoré.`);
 			}
 		}
 	}
