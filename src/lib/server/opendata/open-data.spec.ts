@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EditionPlanDocumentSchema, PlanDocumentSchema } from './testing';
@@ -385,6 +386,17 @@ describe('open data sdusn/plan@2', () => {
 		expect(union.map(key).sort()).toEqual(all.slice(1).map(key).sort());
 		// Six values sent, two on one day: the one validated last replaced the other.
 		expect(all.length - 1).toBe(5);
+	});
+
+	it('gives each fiche of plan.json its fields in the order docs/open-data.md lists them', async () => {
+		const spec = readFileSync('docs/open-data.md', 'utf8').replace(/\s+/g, ' ');
+		let list = /each with, in this order, (.+?)\. Each of its `indicators` has:/.exec(spec)![1]!;
+		// Without what the parentheses say of each field (`organisation`, `a_lancer`…).
+		while (/\([^()]*\)/.test(list)) list = list.replace(/\([^()]*\)/g, '');
+		const fields = list.match(/(?<=`)[a-z_]+(?=`)/g);
+		expect(fields).toHaveLength(12);
+		const plan = JSON.parse(text((await (await liveSet()).file('plan'))!));
+		for (const fiche of plan.fiches) expect(Object.keys(fiche), fiche.code).toEqual(fields);
 	});
 
 	it('gives each indicator of plan.json the last row of its indicator in mesures.csv as latest', async () => {
