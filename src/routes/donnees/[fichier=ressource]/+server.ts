@@ -1,9 +1,5 @@
 import { getDb } from '$lib/server/db/instance';
-import {
-	openDataAnswer,
-	openDataResponse,
-	resourceOrNotFound
-} from '$lib/server/opendata/http';
+import { openDataAnswer, openDataResponse, resourceOrNotFound } from '$lib/server/opendata/http';
 import { openDataFile } from '$lib/server/opendata/published';
 import type { RequestHandler } from './$types';
 

@@ -1,8 +1,4 @@
-import {
-	openDataAnswer,
-	openDataResponse,
-	resourceOrNotFound
-} from '$lib/server/opendata/http';
+import { openDataAnswer, openDataResponse, resourceOrNotFound } from '$lib/server/opendata/http';
 import { publishedFile } from '../edition';
 import type { RequestHandler } from './$types';
 
