@@ -1,8 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { createPartner } from '../progress/testing';
-import { pruneExpired } from './cleanup';
+import { pruneExpired, schedulePruning } from './cleanup';
+import { diskRecentlyFull, noteDiskFull } from '../db/dialect';
+import { log } from '../log.js';
 import { createSession } from './sessions';
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
 import { recordAttempt, throttleKey } from './throttle-repository';
@@ -52,5 +54,39 @@ describe('pruning', () => {
 		expect(sessions.map((s) => s.id)).toEqual([live.session.id]);
 		const keys = await db.selectFrom('login_throttle').select('key').orderBy('key').execute();
 		expect(keys.map((k) => k.key)).toEqual([recent.key, blocked.key, ended.key].sort());
+	});
+});
+
+describe('pruning on a full disk', () => {
+	// Every six hours, the pruning and the purge each logged their refusal as an error, beside the
+	// disk-full line the requests and the mail sender already write.
+	it('says it once, at warn level, as disk-full, and tells /sante', async () => {
+		const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+		// A database every write of which the full disk refuses.
+		const refusing = new Proxy(
+			{},
+			{
+				get: () => {
+					throw full;
+				}
+			}
+		) as Db;
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		noteDiskFull(0);
+		const timer = schedulePruning(refusing, 365);
+		try {
+			await vi.waitFor(() => expect(warn).toHaveBeenCalled());
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			expect(error).not.toHaveBeenCalled();
+			expect(warn.mock.calls.map(([fields]) => fields)).toEqual([
+				{ event: 'disk-full', task: 'cleanup' }
+			]);
+			expect(diskRecentlyFull()).toBe(true);
+		} finally {
+			clearInterval(timer);
+			error.mockRestore();
+			warn.mockRestore();
+		}
 	});
 });
