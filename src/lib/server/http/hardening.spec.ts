@@ -655,6 +655,40 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 			.map(([fields]) => (fields as { origin?: string }).origin);
 		expect(told).toEqual(hosts.slice(0, 10).map((host) => `https://${host}`));
 	});
+	// A client forging both Origin and Host filled the host's ten lines for good, and a real ORIGIN
+	// left as the documentation's example was never said again.
+	it('lets a forger fill the wrong-host lines for an hour only: a real misconfiguration is said the next', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.resetModules();
+			const fresh = await import('./hardening');
+			const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+			const post = (origin: string, host: string) =>
+				fresh.sameOriginForms({
+					event: event('https://sdusn.lot-numerique.fr/connexion', {
+						method: 'POST',
+						body: 'a=1',
+						headers: { 'content-type': 'application/x-www-form-urlencoded', origin, host }
+					}),
+					resolve: ok
+				} as never);
+			for (let i = 1; i <= 12; i += 1) await post(`https://faux-${i}.example`, `faux-${i}.example`);
+			const real = () => post('https://sdusn.cahors.test', 'sdusn.cahors.test');
+			const told = () =>
+				warn.mock.calls
+					.filter(([fields]) => (fields as { event?: string }).event === 'origin-misconfigured')
+					.map(([fields]) => (fields as { origin?: string }).origin);
+			expect((await real()).status).toBe(403);
+			expect(told()).toHaveLength(10);
+			vi.setSystemTime(Date.now() + 60 * 60_000);
+			expect((await real()).status).toBe(403);
+			expect(told().at(-1)).toBe('https://sdusn.cahors.test');
+			await real();
+			expect(told()).toHaveLength(11);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
 });
 
 describe('SvelteKit’s own refusals', () => {

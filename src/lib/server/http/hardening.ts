@@ -117,10 +117,15 @@ function misconfiguredOrigin(
 /**
  * Origins already logged as a misconfiguration, by what is wrong (two at most per ORIGIN for the
  * scheme): once each, a few in all. The host's have a set of their own: a client chooses the Host
- * it sends, and its forged ones must not leave a wrong scheme unlogged.
+ * it sends, and its forged ones must not leave a wrong scheme unlogged. A client forging both
+ * Origin and Host could also fill the host's ten, and hide a real ORIGIN left as the example: that
+ * set is emptied each hour (`HOST_LINES_EVERY_MS`), ten lines an hour at most, so that a forger
+ * fills it for an hour only, and a real misconfiguration is said again within the next.
  */
 const misconfigurationsLogged = { scheme: new Set<string>(), host: new Set<string>() };
 const MISCONFIGURATIONS_LOGGED_AT_MOST = 10;
+const HOST_LINES_EVERY_MS = 60 * 60_000;
+let hostLinesSince = Date.now();
 
 /** The bodies a browser's form sends, which a page on another site can post (CSRF). */
 const FORM_TYPES: ReadonlySet<string> = new Set([
@@ -169,6 +174,10 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 		if (!misconfigured) return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
 		const { origin: sent, wrong } = misconfigured;
 		// Once per origin seen: the operator's fix, not a line per refused form.
+		if (wrong === 'host' && Date.now() - hostLinesSince >= HOST_LINES_EVERY_MS) {
+			misconfigurationsLogged.host.clear();
+			hostLinesSince = Date.now();
+		}
 		const logged = misconfigurationsLogged[wrong];
 		if (!logged.has(sent) && logged.size < MISCONFIGURATIONS_LOGGED_AT_MOST) {
 			logged.add(sent);
