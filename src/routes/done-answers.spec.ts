@@ -3,6 +3,7 @@ import { createTestUser, PEOPLE, TEST_PASSWORD } from '$lib/server/auth/testing'
 import { findUserByEmail } from '$lib/server/auth/users';
 import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import { configureMail } from '$lib/server/mail/outbox';
+import { savePreferences } from '$lib/server/mail/preferences-repository';
 import { findSitting } from '$lib/server/commission/repository';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import { ROLE_LABELS } from '$lib/utils/vocabulary';
@@ -138,6 +139,68 @@ async function accountsPage(search: string) {
 		done: string | null;
 	};
 }
+
+describe('« Envoyer la convocation » pressed without script', () => {
+	it('leads to the page again, its summary read again from the convocation, for its convener only', async () => {
+		const member = await createTestUser(portal.db, PEOPLE.claude);
+		const away = await createTestUser(portal.db, {
+			email: 'odile@commission.fr',
+			name: 'Odile Absente',
+			role: 'commission'
+		});
+		await savePreferences(
+			portal.db,
+			away.id,
+			{ reminders: true, validations: true, commission: false },
+			Date.now()
+		);
+		const id = await preparedSitting(portal.db, portal.admin, {
+			heldOn: daysAfter(parisToday(), 30)
+		});
+		const answer = await routeAnswer(() =>
+			postAction(sitting.actions.convene, idRoute(SITTING, id), portal.admin, {
+				convened_at: ''
+			})
+		);
+		// Counts and names are not in the address: the page reads them in the convocation.
+		expect(answer).toMatchObject({
+			status: 303,
+			location: `/commission/seances/${id}?fait=convocation`
+		});
+		const done = (await sittingPage(id, '?fait=convocation')).done;
+		expect(done).toMatch(
+			/^Convocation écrite pour 1\u00a0membre de la commission, mais pas envoyée/
+		);
+		expect(done).toContain('Odile Absente ne reçoit pas les messages de la commission');
+		// Another member who may convene reads nothing of it (its words are its convener's).
+		expect((await sittingPage(id, '?fait=convocation', member)).done).toBeNull();
+		expect((await sittingPage(id, '')).done).toBeNull();
+	});
+
+	it('answers the page’s script with the summary, as before', async () => {
+		await createTestUser(portal.db, PEOPLE.claude);
+		const id = await preparedSitting(portal.db, portal.admin, {
+			heldOn: daysAfter(parisToday(), 30)
+		});
+		const answer = await postAction(
+			sitting.actions.convene,
+			idRoute(SITTING, id),
+			portal.admin,
+			{ convened_at: '' },
+			true
+		);
+		expect(answer).toEqual({
+			done: expect.stringMatching(/^Convocation écrite pour 1\u00a0membre/)
+		});
+	});
+
+	it('says nothing of a séance never convened', async () => {
+		const id = await preparedSitting(portal.db, portal.admin, {
+			heldOn: daysAfter(parisToday(), 30)
+		});
+		expect((await sittingPage(id, '?fait=convocation')).done).toBeNull();
+	});
+});
 
 describe('the accounts’ buttons pressed without script', () => {
 	it('lead to the list again, which names the account by its id', async () => {

@@ -284,7 +284,7 @@ const rows = (): Row[] => [
 		[303, 403, 403, 403, 404]
 	],
 	// The member's convocation goes; the admin's, right after with nothing changed, is refused.
-	['POST', `/commission/seances/${openSitting}?/convene`, {}, [303, 403, 403, 200, 409]],
+	['POST', `/commission/seances/${openSitting}?/convene`, {}, [303, 403, 403, 303, 409]],
 	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['GET', '/mot-de-passe-oublie', null, [200, 200, 200, 200, 200]],
 	['POST', '/mot-de-passe-oublie', { email: 'pas-une-adresse' }, [400, 400, 400, 400, 400]],
@@ -490,11 +490,11 @@ test('a partner’s file of an open séance does not link the séance they canno
 		maxRedirects: 0
 	});
 	const sitting = Number(/seances\/(\d+)/.exec(created.headers().location ?? '')?.[1]);
-	// Sent without script, a success leads to the page again (Post/Redirect/Get), but the
-	// convocation's, whose summary names who it does not reach.
+	// Sent without script, a success leads to the page again (Post/Redirect/Get), the
+	// convocation's too (its summary read again from the convocation, not from the address).
 	for (const [action, form, status] of [
 		['addFiches', { codes: '9-1' }, 303],
-		['convene', {}, 200]
+		['convene', {}, 303]
 	] as const)
 		expect(
 			(

@@ -517,7 +517,7 @@ test('a convened séance deleted: its cancellation goes, the page says to how ma
 	const convened = await member.post(`/commission/seances/${id}?/convene`, {
 		form: { convened_at: '' }
 	});
-	expect(convened.status()).toBe(200);
+	expect(convened.status()).toBe(303);
 	const file = `/commission/seances/${id}/fiches/9-1`;
 	const convocation = await lastMail(ACCOUNTS.partner.email, /Commission des usages numériques/);
 	expect(convocation).toContain(file);

@@ -1,6 +1,7 @@
 import type { Page, Response } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, portalDatabase, userCreate } from './helpers/accounts';
+import { createSitting } from './helpers/commission';
 import { screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
@@ -48,11 +49,7 @@ test('the séance page’s forms lead to the page again, which says what was don
 	page
 }, testInfo) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const created = await member.post('/commission?/create', {
-		form: { held_on: daysAfter(parisToday(), 40), place: 'Souillac', title: 'Commission' },
-		maxRedirects: 0
-	});
-	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	const id = await createSitting(member, daysAfter(parisToday(), 40), 'Souillac', 'Commission');
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto(`/commission/seances/${id}`);
 	// A refusal stays a refusal: the page answers with the form, what was typed kept, no redirect.
@@ -77,6 +74,33 @@ test('the séance page’s forms lead to the page again, which says what was don
 		`/commission/seances/${id}`,
 		/^Invité enregistré\.$/
 	);
+});
+
+// « Envoyer la convocation » answered the page itself (200): Back or a reload could send it again.
+test('the convocation leads to the page again, its summary read from the convocation, not the address', async ({
+	page
+}, testInfo) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, daysAfter(parisToday(), 41), 'Gramat', 'Commission');
+	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await sentOnce(
+		page,
+		() => page.getByRole('button', { name: 'Envoyer la convocation' }).click(),
+		`/commission/seances/${id}`,
+		/^Convocation (envoyée à|écrite pour) \d+\smembres? de la commission et \d+\spartenaires? concernés?/
+	);
+	// Only the key in the address: no count, no name, no e-mail address.
+	expect([...new URL(page.url()).searchParams.keys()]).toEqual(['fait']);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'seance-convoquee');
+	// Pressed again with nothing changed: refused on the page itself, no redirect.
+	const [again] = await Promise.all([
+		page.waitForResponse((response) => response.request().method() === 'POST'),
+		page.getByRole('button', { name: 'Envoyer la convocation' }).click()
+	]);
+	expect(again.status()).toBe(409);
+	await expect(page.getByRole('alert')).toContainText('Rien n’a changé depuis la convocation');
 });
 
 test('the accounts’ buttons lead to the list again, which names the account', async ({ page }) => {

@@ -1,5 +1,19 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { waitForHydration } from './hydration';
+
+/** A sitting created by a commission member through the form's action; its id. */
+export async function createSitting(
+	member: APIRequestContext,
+	heldOn: string,
+	place: string,
+	title: string
+): Promise<string | undefined> {
+	const created = await member.post('/commission?/create', {
+		form: { held_on: heldOn, place, title },
+		maxRedirects: 0
+	});
+	return /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+}
 
 /**
  * A convened séance deleted from its page, as a member does it: its box says it is cancelled (not

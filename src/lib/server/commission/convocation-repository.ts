@@ -1,6 +1,7 @@
 import type { Executor } from '../db';
 import type { SittingFacts } from '../db/schema';
 import { fromLiveSittings } from './repository';
+import type { ConvocationWritten } from './convocation';
 
 /**
  * What a séance's mailings read and write: the séance as its convocation announces it, its agenda,
@@ -33,6 +34,12 @@ export interface Convened extends SittingFacts {
 	agenda?: string[];
 	recipients?: number[];
 	partnerAgenda?: Record<number, string[]>;
+	/**
+	 * What it wrote, as its convener (`by`) read it (`ConvocationWritten`): its summary, read again
+	 * on the page its form led to without script (`?fait=convocation`). Absent from a convocation
+	 * sent before it was kept.
+	 */
+	written?: ConvocationWritten & { by: number };
 }
 
 /** A sitting's agenda, in order: its fiches (`ficheId`, `code`) and its free points (title only). */

@@ -172,6 +172,24 @@ export function convocationSummary(
 		: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`;
 }
 
+/**
+ * The summary of the séance's last convocation (`convocationSummary`), read again from what it
+ * kept (`Convened.written`) on the page its form led to without script (`?fait=convocation`):
+ * to its convener only, whose words it holds (« vous-même »); null for anyone else, or for a
+ * convocation that kept none. Whether it left, from the relay now (`convocationWaitingSince`).
+ */
+export async function convocationSummaryAgain(
+	db: Executor,
+	sittingId: number,
+	reader: Pick<User, 'id'>,
+	waitingSince: number | null
+): Promise<string | null> {
+	const sitting = await findSittingForNotice(db, sittingId);
+	const written = sitting ? announced(sitting).written : undefined;
+	if (!written || written.by !== reader.id) return null;
+	return convocationSummary(written, mailIsRelayed(), waitingSince);
+}
+
 /** A séance as a convocation reads it (`findSittingForNotice`). */
 type NoticeSitting = NonNullable<Awaited<ReturnType<typeof findSittingForNotice>>>;
 /** The séance's agenda, its concerned partners and the commission's members (`sittingAudience`). */
@@ -631,7 +649,8 @@ async function recordConvocation(
 				const view = partnerView.get(id);
 				return view ? [[id, view.now.map(agendaLine)] as const] : [];
 			})
-		)
+		),
+		written: { by: user.id, ...written }
 	});
 	await recordAudit(
 		trx,

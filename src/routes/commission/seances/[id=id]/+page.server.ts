@@ -54,6 +54,7 @@ import {
 	changedSinceConvened,
 	conveneSitting,
 	convocationSummary,
+	convocationSummaryAgain,
 	convocationWaitingSince,
 	convokeAgainMessage,
 	lastConvocationLine,
@@ -107,27 +108,29 @@ export const load: PageServerLoad = async (event) => {
 	// A form sent without script led here (doneAnswer): its confirmation, as the script draws it —
 	// only to who may send these forms (a link with ?fait= shows nothing to a reader of the relevé).
 	const marker = editable ? doneMarker(event.url, DONE_KEYS) : null;
+	// Sent, written without a relay, or waiting for the relay known down: the page says which, in
+	// the part only its managers see (read for them only, not for every visitor).
+	const waitingSince =
+		sitting.convenedAt === null || !editable
+			? null
+			: await convocationWaitingSince(db, sitting.id, sitting.convenedAt);
 	return {
 		sitting: { ...sitting, items: agendaPoints(user, sitting) },
 		editable,
 		done:
 			marker === 'modifiee'
 				? detailsSaved(sittingPastPart(sitting), convokeAgain)
-				: marker && marker !== 'decision'
-					? DONE[marker]
-					: null,
+				: marker === 'convocation'
+					? await convocationSummaryAgain(db, sitting.id, user!, waitingSince)
+					: marker && marker !== 'decision'
+						? DONE[marker]
+						: null,
 		decided: marker === 'decision' ? markerCount(event.url, 'point') : null,
 		canManage,
-		// Sent, written without a relay, or waiting for the relay known down: the page says which, in
-		// the part only its managers see (read for them only, not for every visitor).
 		lastConvocation:
 			sitting.convenedAt === null || !editable
 				? null
-				: lastConvocationLine(
-						sitting.convenedAt,
-						mailIsRelayed(),
-						await convocationWaitingSince(db, sitting.id, sitting.convenedAt)
-					),
+				: lastConvocationLine(sitting.convenedAt, mailIsRelayed(), waitingSince),
 		preparedBy,
 		// A séance in preparation whose start is past (Paris): not convened, said on the page, with
 		// which of its day or its hour is past.
@@ -186,11 +189,15 @@ const DONE = {
 	tenue: 'La séance est tenue : les décisions peuvent être enregistrées.'
 } as const;
 
-/** Besides those of DONE: its date, time, place or title saved, and a decision recorded. */
+/**
+ * Besides those of DONE: its date, time, place or title saved, a decision recorded, and a
+ * convocation written (its summary read again, `convocationSummaryAgain`).
+ */
 const DONE_KEYS = [
 	...(Object.keys(DONE) as (keyof typeof DONE)[]),
 	'modifiee',
-	'decision'
+	'decision',
+	'convocation'
 ] as const;
 
 /**
@@ -223,9 +230,11 @@ export const actions: Actions = {
 			readTimestamp(shown)
 		);
 		if (!result.ok) return refusal(result);
-		return {
+		// Without script, its summary is read again from the convocation's record: it names those
+		// it did not reach, never said in the address.
+		return doneAnswer(event, 'convocation', {
 			done: convocationSummary(result.value, mailIsRelayed(), await relayDownSince(c.db))
-		};
+		});
 	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
