@@ -10,12 +10,6 @@ import { formatDate, pluralize } from '../../utils/format';
 import { CAMPAIGN_NOT_FOUND } from '../../utils/vocabulary';
 import { campaignPairs, keepCampaignOutcome, closeCampaignRow, findCampaign } from './repository';
 
-/**
- * Closes a campaign (opened by mistake, every answer in, or past its deadline with late reminders
- * still to go): no reminder leaves any more and partners no longer see it in their workspace; its
- * page and follow-up stay. Two admins closing it at once: the second is told it already is. Says
- * how many of its mails still waiting for the relay were cancelled.
- */
 /** Why the messages of a campaign closed before they left were not sent (the outbox keeps it). */
 const CLOSING_CANCELLED = 'Non envoyé : la campagne a été close avant le départ du message.';
 
@@ -27,6 +21,12 @@ export function closingCancelledMail(db: Executor, id: number): Promise<number> 
 	return countCancelledAboutCampaign(db, id, CLOSING_CANCELLED);
 }
 
+/**
+ * Closes a campaign (opened by mistake, every answer in, or past its deadline with late reminders
+ * still to go): no reminder leaves any more and partners no longer see it in their workspace; its
+ * page and follow-up stay. Two admins closing it at once: the second is told it already is. Says
+ * how many of its mails still waiting for the relay were cancelled.
+ */
 export async function closeCampaign(
 	db: Db,
 	admin: User,

@@ -1,10 +1,10 @@
 // Opening a campaign (openCampaign): checked, written and mailed to each organisation concerned
 // in one transaction, within the day's bound of openings per account.
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { countTodaysActions, recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { activeRecipients } from '../mail/preferences-repository';
-import { invalidFields, ok, refuse, type Result } from '../result';
+import { invalidFields, ok, refuse, type Refusal, type Result } from '../result';
 import { parseReminderDays } from '../../schemas/campaign';
 import { parisDate } from '../../utils/dates';
 import { formatDate, pluralize } from '../../utils/format';
@@ -35,6 +35,48 @@ export interface CampaignInput {
  */
 export const CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY = 5;
 
+/**
+ * Why the campaign may not be opened, read in the opening's transaction, or null: the same
+ * campaign opened already, the account's openings of the day spent, a séance that is not open.
+ */
+async function openingRefused(
+	trx: Executor,
+	admin: User,
+	input: CampaignInput,
+	today: string,
+	now: number
+): Promise<Refusal | null> {
+	// The same campaign opened twice (two tabs, a form sent again): every partner would get
+	// two openings and two rounds of reminders.
+	const twin = (await listCampaignsEndingAfter(trx, today)).find((c) =>
+		sameWords(c.title, input.title)
+	);
+	if (twin)
+		return refuse(409, `La campagne « ${twin.title} » est déjà ouverte.`, {
+			fieldErrors: {
+				title: `Une campagne « ${twin.title} » est déjà ouverte (échéance le ${formatDate(twin.deadline)}) : rien n’a été ouvert en double. Donnez un autre titre pour en ouvrir une autre.`
+			}
+		});
+	// Counted in the transaction that writes the next one: parallel posts cannot pass it together.
+	if (
+		(await countTodaysActions(trx, admin.id, 'campaign.opened', new Date(now))) >=
+		CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY
+	)
+		return refuse(
+			429,
+			`Vous avez déjà ouvert ${CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY}\u00a0campagnes aujourd’hui : c’est la limite d’une journée, pour que le portail n’écrive pas sans fin aux organisations. Ouvrez celle-ci demain.`
+		);
+	// A séance closed (or removed) since the form was drawn, or a number typed by hand.
+	if (input.sittingId !== null && !(await isOpenSitting(trx, input.sittingId)))
+		return refuse(400, 'Cette séance n’existe pas ou est déjà close.', {
+			fieldErrors: {
+				sitting:
+					'Cette séance n’existe pas ou est déjà close : choisissez une séance dans la liste.'
+			}
+		});
+	return null;
+}
+
 /** Opens a campaign and, in the same transaction, mails each organisation concerned its fiches. */
 export async function openCampaign(
 	db: Db,
@@ -52,34 +94,8 @@ export async function openCampaign(
 	const dateProblems = campaignDateProblems(input.deadline, input.reminders, now);
 	if (Object.keys(dateProblems).length > 0) return invalidFields(dateProblems);
 	return db.transaction().execute(async (trx) => {
-		// The same campaign opened twice (two tabs, a form sent again): every partner would get
-		// two openings and two rounds of reminders.
-		const twin = (await listCampaignsEndingAfter(trx, today)).find((c) =>
-			sameWords(c.title, input.title)
-		);
-		if (twin)
-			return refuse(409, `La campagne « ${twin.title} » est déjà ouverte.`, {
-				fieldErrors: {
-					title: `Une campagne « ${twin.title} » est déjà ouverte (échéance le ${formatDate(twin.deadline)}) : rien n’a été ouvert en double. Donnez un autre titre pour en ouvrir une autre.`
-				}
-			});
-		// Counted in the transaction that writes the next one: parallel posts cannot pass it together.
-		if (
-			(await countTodaysActions(trx, admin.id, 'campaign.opened', new Date(now))) >=
-			CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY
-		)
-			return refuse(
-				429,
-				`Vous avez déjà ouvert ${CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY}\u00a0campagnes aujourd’hui : c’est la limite d’une journée, pour que le portail n’écrive pas sans fin aux organisations. Ouvrez celle-ci demain.`
-			);
-		// A séance closed (or removed) since the form was drawn, or a number typed by hand.
-		if (input.sittingId !== null && !(await isOpenSitting(trx, input.sittingId)))
-			return refuse(400, 'Cette séance n’existe pas ou est déjà close.', {
-				fieldErrors: {
-					sitting:
-						'Cette séance n’existe pas ou est déjà close : choisissez une séance dans la liste.'
-				}
-			});
+		const refused = await openingRefused(trx, admin, input, today, now);
+		if (refused) return refused;
 		const ficheIds = await selectFicheIds(trx, input.scope);
 		if (ficheIds.length === 0)
 			return refuse(400, 'Aucune fiche ne correspond à cette sélection.', {
