@@ -364,6 +364,20 @@ test('repeated wrong current passwords on /compte end the session', async () => 
 	const after = await person.get('/compte');
 	expect(after.status()).toBe(303);
 	expect(after.headers().location).toMatch(/^\/connexion\?redirectTo=/);
+	// Signed in again, the password just proven: the right current password changes it.
+	const signedIn = await person.post('/connexion', {
+		form: { email: 'verification.compte@lot.test', password }
+	});
+	expect(signedIn.status()).toBe(303);
+	const right = await person.post('/compte?/password', {
+		form: {
+			current: password,
+			next: 'un autre mot de passe tout neuf',
+			confirm: 'un autre mot de passe tout neuf'
+		}
+	});
+	expect(right.status()).toBe(303);
+	expect(right.headers().location).toMatch(/^\/compte\?fait=mot-de-passe/);
 	await person.dispose();
 });
 

@@ -172,6 +172,9 @@ export async function login(
 		}
 		await clearFailures(trx, reserved.primary);
 		if (reserved.address) await releaseAttempt(trx, reserved.address);
+		// The password just proven: the current-password checks on /compte start afresh too, rather
+		// than leaving the person one typo away from being signed out again.
+		await clearFailures(trx, reauthKey(user.id));
 		const { token, session } = await createSession(trx, user.id, now);
 		await recordAudit(trx, {
 			actor: user,
@@ -206,15 +209,27 @@ export async function logout(
 export const PASSWORD_CHANGED_MEANWHILE_MESSAGE =
 	'Votre mot de passe a été changé entre-temps (dans une autre session ou par un lien de nouveau mot de passe) : le nouveau n’a pas été enregistré, et cette session est fermée. Reconnectez-vous pour continuer.';
 
-export const REAUTH_ENDED_MESSAGE =
+const REAUTH_ENDED_MESSAGE =
 	'Votre session a été fermée après plusieurs mots de passe actuels incorrects : reconnectez-vous.';
+
+/** The current password asked while its checks are blocked: not checked, the wait told. */
+export function reauthBlockedMessage(waitMs: number): string {
+	return `Trop d’essais du mot de passe actuel : par sécurité, réessayez dans ${formatWait(waitMs)}.`;
+}
+
+/** The counter of a person's current-password checks on /compte. */
+function reauthKey(userId: number) {
+	return throttleKey('reauth', String(userId));
+}
 
 /**
  * Changes the signed-in person's password. The current-password check is throttled like a login
- * (atomic count before hashing, key per account), each failure is journaled, and the session ends
- * once the free attempts are spent (refused with 401: sign in again). `refused`: what the form
- * already found wrong with the new password (too short, mistyped); the current password is still
- * checked, so that a wrong one is told with them, and nothing changes.
+ * (atomic count before hashing, key per account; a sign-in clears it), each failure is journaled
+ * with the number its try reserved, and the session ends on a wrong password once the free
+ * attempts are spent (refused with 401: sign in again). While the key is blocked, nothing is
+ * checked and the wait is told under the field (429): the session stays open. `refused`: what the
+ * form already found wrong with the new password (too short, mistyped); the current password is
+ * still checked, so that a wrong one is told with them, and nothing changes.
  */
 export async function changePassword(
 	db: Db,
@@ -224,28 +239,30 @@ export async function changePassword(
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ endedSessions: number; token: string; session: Session }>> {
-	const key = throttleKey('reauth', String(user.id));
-	const waitMs = await db.transaction().execute(async (trx) => reserveAttempts(trx, [key], now));
-	if (waitMs > 0) {
-		await endSessionAfterChecks(db, user, sessionId, clientAddress);
-		return sessionEnded();
-	}
+	const key = reauthKey(user.id);
+	// The try's number read in the transaction that counts it: parallel tries each get their own.
+	const reserved = await db.transaction().execute(async (trx) => {
+		const waitMs = await reserveAttempts(trx, [key], now);
+		return { waitMs, attempt: waitMs > 0 ? 0 : await attemptsOf(trx, key, now) };
+	});
+	if (reserved.waitMs > 0)
+		return fieldRefusal('current', reauthBlockedMessage(reserved.waitMs), 429);
 	// Checked first, so that a wrong current password and a weak new one are both told at once.
 	const nextRefusal = input.refused ? null : newPasswordRefusal(user, input);
 	const newPasswordErrors: FieldErrors =
 		input.refused ?? (nextRefusal ? { next: nextRefusal } : {});
 	const hash = await findPasswordHash(db, user.id);
 	if (!hash || !(await verifyPassword(hash, input.current))) {
-		const attempts = await attemptsOf(db, key, now);
+		const { attempt } = reserved;
 		await recordAudit(db, {
 			actor: user,
 			action: 'password.check_failed',
 			target: { type: 'compte', id: user.id },
-			summary: `Mot de passe actuel incorrect lors d’un changement de mot de passe (${attempts}ᵉ essai)`,
+			summary: `Mot de passe actuel incorrect lors d’un changement de mot de passe (${attempt}ᵉ essai)`,
 			clientAddress
 		});
-		if (attempts >= POLICIES.reauth.free) {
-			await endSessionAfterChecks(db, user, sessionId, clientAddress);
+		if (attempt >= POLICIES.reauth.free) {
+			await endSessionAfterChecks(db, user, sessionId, clientAddress, attempt);
 			return sessionEnded();
 		}
 		return refuse(400, WRONG_CURRENT_PASSWORD, {
@@ -311,7 +328,7 @@ export function newPasswordRefusal(
 }
 
 /** A refusal that one field explains: the message goes under that field. */
-function fieldRefusal(field: string, message: string, status: 400 | 409 | 410 = 400) {
+function fieldRefusal(field: string, message: string, status: 400 | 409 | 410 | 429 = 400) {
 	return refuse(status, message, { fieldErrors: { [field]: message } });
 }
 
@@ -323,7 +340,8 @@ async function endSessionAfterChecks(
 	db: Db,
 	user: User,
 	sessionId: string,
-	clientAddress: string | null
+	clientAddress: string | null,
+	attempt: number
 ): Promise<void> {
 	await db.transaction().execute(async (trx) => {
 		if (!(await invalidateSession(trx, sessionId))) return;
@@ -331,7 +349,7 @@ async function endSessionAfterChecks(
 			actor: user,
 			action: 'session.ended',
 			target: { type: 'compte', id: user.id },
-			summary: `Session fermée après ${POLICIES.reauth.free} mots de passe actuels incorrects`,
+			summary: `Session fermée au ${attempt}ᵉ mot de passe actuel incorrect`,
 			clientAddress
 		});
 	});

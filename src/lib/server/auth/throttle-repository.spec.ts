@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { changePassword, login, REAUTH_ENDED_MESSAGE } from './service';
+import { changePassword, login, reauthBlockedMessage } from './service';
 import { createSession, validateSessionToken } from './sessions';
 import {
 	addressBucket,
@@ -249,50 +249,96 @@ describe('device cookie (OWASP)', () => {
 });
 
 describe('current-password check (/compte)', () => {
-	it('is throttled atomically, journaled, and ends the session after repeated failures', async () => {
+	const NEXT = 'un tout nouveau mot de passe solide';
+	const wrongTry = (sessionId: string, i: number, now = Date.now()) =>
+		changePassword(
+			db,
+			partner,
+			sessionId,
+			{ current: `pas celui-ci ${i}`, next: NEXT },
+			'10.0.0.5',
+			now
+		);
+	const journal = (action: string) =>
+		db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', action)
+			.orderBy('id')
+			.execute()
+			.then((rows) => rows.map((r) => r.summary));
+
+	it('is throttled atomically, journaled with each try’s own number, and ends the session after repeated failures', async () => {
 		const current = await createSession(db, partner.id);
 		const results = await Promise.all(
-			Array.from({ length: 30 }, (_, i) =>
-				changePassword(
-					db,
-					partner,
-					current.session.id,
-					{ current: `pas celui-ci ${i}`, next: 'un tout nouveau mot de passe solide' },
-					'10.0.0.5'
-				)
-			)
+			Array.from({ length: 30 }, (_, i) => wrongTry(current.session.id, i))
 		);
-		const checked = await db
-			.selectFrom('audit_event')
-			.select('action')
-			.where('action', '=', 'password.check_failed')
-			.execute();
-		// Hashed and journaled: the free attempts and the one that blocks, never 30.
+		const checked = await journal('password.check_failed');
+		// Hashed and journaled: the free attempts and the one that blocks, never 30, each numbered
+		// from the count its own try reserved.
 		expect(checked.length).toBeLessThanOrEqual(6);
 		expect(checked.length).toBeGreaterThanOrEqual(5);
+		const numbers = checked.map((summary) => Number(/\((\d+)ᵉ essai\)/.exec(summary)?.[1]));
+		expect([...numbers].sort()).toEqual(Array.from(numbers, (_, i) => i + 1));
 		expect(results.every((r) => !r.ok)).toBe(true);
 		expect(results.some((r) => !r.ok && r.status === 401)).toBe(true);
 		expect((await validateSessionToken(db, current.token)).session).toBeNull();
-		const ended = await db
-			.selectFrom('audit_event')
-			.select('summary')
-			.where('action', '=', 'session.ended')
-			.execute();
-		expect(ended).toHaveLength(1);
-		// Even the right password is refused now.
-		const next = await createSession(db, partner.id);
+		expect(await journal('session.ended')).toEqual([
+			expect.stringMatching(/^Session fermée au [56]ᵉ mot de passe actuel incorrect$/)
+		]);
+	});
+
+	it('tells the wait to the right password typed during the block, and leaves the session open', async () => {
+		const now = Date.now();
+		const first = await createSession(db, partner.id, now);
+		for (let i = 0; i < 6; i++) await wrongTry(first.session.id, i, now);
+		// Another session of the same person (another browser), while the block lasts.
+		const other = await createSession(db, partner.id, now);
 		const right = await changePassword(
 			db,
 			partner,
-			next.session.id,
-			{ current: PASSWORD, next: 'un tout nouveau mot de passe solide' },
-			'10.0.0.5'
+			other.session.id,
+			{ current: PASSWORD, next: NEXT },
+			'10.0.0.5',
+			now + 1
 		);
 		expect(right).toMatchObject({
 			ok: false,
-			status: 401,
-			fieldErrors: { current: REAUTH_ENDED_MESSAGE }
+			status: 429,
+			fieldErrors: { current: reauthBlockedMessage(30_000 - 1) }
 		});
+		expect(reauthBlockedMessage(30_000 - 1)).toBe(
+			'Trop d’essais du mot de passe actuel : par sécurité, réessayez dans 30\u00a0secondes.'
+		);
+		expect((await validateSessionToken(db, other.token)).session).not.toBeNull();
+		expect(await journal('session.ended')).toHaveLength(1);
+	});
+
+	it('starts afresh after a sign-in: the right password works, and one typo does not sign out', async () => {
+		const now = Date.now();
+		const first = await createSession(db, partner.id, now);
+		for (let i = 0; i < 5; i++) await wrongTry(first.session.id, i, now);
+		expect((await validateSessionToken(db, first.token)).session).toBeNull();
+		// Signed in again after the block has ended (the right password proven).
+		const later = now + 60_000;
+		const signedIn = await login(
+			db,
+			{ email: partner.email, password: PASSWORD, clientAddress: '10.0.0.5' },
+			later
+		);
+		if (!signedIn.ok) throw new Error(signedIn.message);
+		const typo = await wrongTry(signedIn.value.session.id, 9, later + 1);
+		expect(typo).toMatchObject({ ok: false, status: 400 });
+		expect((await validateSessionToken(db, signedIn.value.token)).session).not.toBeNull();
+		const right = await changePassword(
+			db,
+			partner,
+			signedIn.value.session.id,
+			{ current: PASSWORD, next: NEXT },
+			'10.0.0.5',
+			later + 2
+		);
+		expect(right.ok).toBe(true);
 	});
 });
 
