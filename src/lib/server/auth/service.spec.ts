@@ -434,6 +434,26 @@ describe('sessions', () => {
 });
 
 describe('invitations', () => {
+	it('journals the account created from the form with the admin’s address, as its invitation', async () => {
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{ email: 'adresse@lot.fr', name: 'Ada Adresse', role: 'commission', organisation: '' },
+			'198.51.100.4'
+		);
+		expect(created.ok).toBe(true);
+		const lines = await db
+			.selectFrom('audit_event')
+			.select(['action', 'client_address as clientAddress'])
+			.where('action', 'in', ['account.created', 'account.invited'])
+			.orderBy('id')
+			.execute();
+		expect(lines).toEqual([
+			{ action: 'account.created', clientAddress: '198.51.100.4' },
+			{ action: 'account.invited', clientAddress: '198.51.100.4' }
+		]);
+	});
+
 	it('lets the invitee choose a password once, within seven days', async () => {
 		const created = await createAccountWithInvitation(
 			db,

@@ -398,7 +398,9 @@ async function insertAccount(
 	/** Who creates it: the admin, or the command's words (« commande user:create »). */
 	actor: User | string,
 	summary: (roleLabel: string, email: string) => string,
-	now: Date
+	now: Date,
+	/** The admin's client address; null for a command. */
+	clientAddress: string | null
 ): Promise<Result<{ userId: number }>> {
 	const role = await chosenRole(trx, account);
 	if (!role.ok) return role;
@@ -415,7 +417,8 @@ async function insertAccount(
 		action: 'account.created',
 		target: { type: 'compte', id: userId },
 		summary: summary(ROLE_LABELS[account.role], email),
-		after: { email, name: account.name, role: account.role, organisationId }
+		after: { email, name: account.name, role: account.role, organisationId },
+		clientAddress
 	});
 	return ok({ userId });
 }
@@ -437,7 +440,8 @@ export async function createAccountWithInvitation(
 			null,
 			admin,
 			(_, email) => `Compte créé pour ${email}`,
-			new Date(now)
+			new Date(now),
+			clientAddress
 		);
 		if (!created.ok) return created;
 		const { userId } = created.value;
@@ -468,7 +472,8 @@ export async function createAccountWithPassword(
 				passwordHash,
 				command,
 				(role, email) => `Compte « ${role} » créé ${how} pour ${email}`,
-				new Date()
+				new Date(),
+				null
 			)
 		);
 }
