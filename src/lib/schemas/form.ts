@@ -156,6 +156,20 @@ export function parseForm<F extends string, S extends z.ZodType>(
  * text after them (U+202A–202E, U+2066–2069): « 0001 » would read « 1000 » on every page, mail
  * and list that shows it, and the reversal spills over the words around it.
  */
+/** The invisible characters that reverse or isolate the direction of the text after them. */
+const DIRECTION_CHARACTERS = '\\u202A-\\u202E\\u2066-\\u2069';
+/** One character a one-line field refuses: a control character or a direction one. */
+const ONE_LINE_FORBIDDEN = `[\\p{Cc}${DIRECTION_CHARACTERS}]`;
+
+/**
+ * `text` with each run of the characters a one-line field refuses shown as one space: a value
+ * from an address quoted on a page, where a `%00` would be copied raw and a U+202E would reverse
+ * the words after it.
+ */
+export function spacedOutForbidden(text: string): string {
+	return text.replace(new RegExp(`${ONE_LINE_FORBIDDEN}+`, 'gu'), ' ');
+}
+
 export function hasForbiddenCharacters(
 	text: string,
 	{ oneLine = false, lineBreaksApart = false } = {}
@@ -164,8 +178,8 @@ export function hasForbiddenCharacters(
 	const checked = oneLine && lineBreaksApart ? text.replace(/[\r\n]/g, '') : text;
 	return (
 		oneLine
-			? /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u
-			: /[^\P{Cc}\t\n\r]|[\u202A-\u202E\u2066-\u2069]/u
+			? new RegExp(ONE_LINE_FORBIDDEN, 'u')
+			: new RegExp(`[^\\P{Cc}\\t\\n\\r]|[${DIRECTION_CHARACTERS}]`, 'u')
 	).test(checked);
 }
 

@@ -61,9 +61,22 @@ describe('parseFicheFilters', () => {
 		expect(result.ignored[0]).toContain(note);
 	});
 
-	it('never copies a control character of the address into a notice', () => {
-		// C0 controls, DEL and a C1 control (NEL), alone or amid a value.
-		for (const control of ['%00', '%01', '%07', '%09', '%0A', '%1B', '%1F', '%7F', '%C2%85']) {
+	it('never copies a control or direction character of the address into a notice', () => {
+		// C0 controls, DEL, a C1 control (NEL) and two that turn the text's direction (U+202E, U+2066),
+		// alone or amid a value.
+		for (const control of [
+			'%00',
+			'%01',
+			'%07',
+			'%09',
+			'%0A',
+			'%1B',
+			'%1F',
+			'%7F',
+			'%C2%85',
+			'%E2%80%AE',
+			'%E2%81%A6'
+		]) {
 			const result = parse(
 				[
 					`organisation=a${control}b`,
@@ -76,7 +89,8 @@ describe('parseFicheFilters', () => {
 			);
 			// A tab or line break alone is trimmed away: the filter is then empty, ignored silently.
 			expect(result.ignored.length, control).toBeGreaterThanOrEqual(2);
-			for (const note of result.ignored) expect(note, control).not.toMatch(/\p{Cc}/u);
+			for (const note of result.ignored)
+				expect(note, control).not.toMatch(/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u);
 		}
 		expect(parse('organisation=a%00%1Bb&axe=%00').ignored).toEqual([
 			'Axe inconnu : filtre ignoré.',

@@ -1,5 +1,6 @@
 import { isFicheStatus, STATUS_LABELS } from '../../utils/vocabulary';
 import { excerpt, foldSearchQuery, holdsSearch } from '../../utils/text';
+import { spacedOutForbidden } from '../../schemas/form';
 import type { AxisRef, FicheQuery, ObjectiveRef, OrientationRef } from './repository';
 
 /** URL parameters of /fiches (French, as users see them). */
@@ -45,11 +46,13 @@ const MAX_TEXT_LENGTH = 200;
 /**
  * A refused value as its notice quotes it, after the word naming the filter: ` « x »` (excerpt).
  * The address may carry anything: each run of control characters (`%00`, an escape, a line break)
- * is shown as one space, never copied raw into the page (a NUL made grep call the page « binary »),
- * and a value made of them alone is not quoted (« Organisation inconnue : filtre ignoré. »).
+ * or of characters reversing the text's direction (`%E2%80%AE`: the rest of the notice would read
+ * backwards) is shown as one space, never copied raw into the page (a NUL made grep call the page
+ * « binary »), the characters a one-line field refuses (`spacedOutForbidden`), and a value made of
+ * them alone is not quoted (« Organisation inconnue : filtre ignoré. »).
  */
 function quoted(value: string): string {
-	const shown = value.replace(/\p{Cc}+/gu, ' ').trim();
+	const shown = spacedOutForbidden(value).trim();
 	return shown ? ` « ${excerpt(shown)} »` : '';
 }
 /**
