@@ -8,12 +8,16 @@ import { findSitting } from '$lib/server/commission/repository';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import { ROLE_LABELS } from '$lib/utils/vocabulary';
 import * as sitting from './commission/seances/[id=id]/+page.server';
+import AgendaProposal from './commission/seances/[id=id]/AgendaProposal.svelte';
+import { render } from 'svelte/server';
+import { moveFiche } from '$lib/server/authoring/testing';
 import * as accounts from './admin/utilisateurs/+page.server';
 import * as account from './admin/utilisateurs/[id=id]/+page.server';
 import * as own from './compte/+page.server';
 import * as outbox from './admin/courriels/+page.server';
 import {
 	adminDatabase,
+	formAnswer,
 	idRoute,
 	postAction,
 	routeAnswer,
@@ -111,6 +115,33 @@ describe('the séance page’s forms sent without script', () => {
 		);
 		expect(answer.status).toBeGreaterThanOrEqual(400);
 		expect(answer.location).toBeUndefined();
+	});
+
+	// A fiche ticked, then moved to another objective before « Ajouter les fiches cochées »: refused
+	// (nothing added), and its box was left unticked under its new code.
+	it('tick again, under its new code, a fiche refused as moved meanwhile', async () => {
+		const id = await preparedSitting(portal.db, portal.admin, {
+			fiches: [],
+			heldOn: daysAfter(parisToday(), 30)
+		});
+		const moved = await moveFiche(portal.db, portal.admin, '11-1', 3, new Date());
+		if (!moved.ok) throw new Error(moved.message);
+		const answer = await formAnswer(() =>
+			postAction(sitting.actions.addFiches, idRoute(SITTING, id), portal.admin, {
+				codes: '11-1'
+			})
+		);
+		expect(answer).toMatchObject({ status: 409, ticked: [moved.value.code] });
+		const { suggestions } = (await sitting.load(
+			routeEvent(`/commission/seances/${id}`, SITTING, { id: String(id) }, portal.admin)
+		)) as { suggestions: { code: string }[] };
+		const { body } = render(AgendaProposal, {
+			props: { suggestions, flagsReadOn: null, ticked: answer.ticked as string[] }
+		} as never);
+		const boxes = [...body.matchAll(/<input type="checkbox" id="fiche-([\d-]+)"[^>]*>/g)];
+		expect(boxes.filter(([tag]) => / checked/.test(tag)).map(([, code]) => code)).toEqual([
+			moved.value.code
+		]);
 	});
 
 	it('show no text of the address: an unknown key or a number that is none says nothing', async () => {

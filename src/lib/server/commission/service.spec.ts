@@ -520,7 +520,14 @@ describe('the agenda', () => {
 		const message = `La fiche 11-1 est devenue ${newCode} (rattachée à un autre objectif). La fiche 8-1 est abandonnée : elle ne s’inscrit plus à l’ordre du jour. La fiche 1-1 est déjà à l’ordre du jour. La fiche 99-9 n’existe pas. Aucune fiche n’a été ajoutée.`;
 		expect(
 			await addAgendaFiches(db, member, id, ['11-1', '13-1', '8-1', '1-1', '99-9'], null)
-		).toEqual({ ok: false, status: 409, message, fieldErrors: { codes: message } });
+		).toEqual({
+			ok: false,
+			status: 409,
+			message,
+			fieldErrors: { codes: message },
+			// Ticked again for the next sending: the moved fiche under its new code, and 13-1.
+			ticked: [newCode, '13-1']
+		});
 		expect(await counts()).toEqual(before);
 		expect(await addAgendaFiches(db, member, id, ['1-1'], null)).toMatchObject({
 			status: 409,

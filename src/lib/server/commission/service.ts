@@ -607,19 +607,22 @@ export async function rebaseSittingTyping(
 /**
  * Why each ticked code cannot join the agenda, in the order ticked: a fiche moved to another
  * objective since the page was drawn (its new code), one that no longer exists, one abandoned
- * (not proposed: nothing more is expected of it), one already on the agenda.
+ * (not proposed: nothing more is expected of it), one already on the agenda. And the codes to tick
+ * again for the next sending: those that may join, a moved fiche under its new code.
  */
 async function agendaChoiceProblems(
 	db: Executor,
 	codes: string[],
 	fiches: { id: number; code: string; status: FicheStatus }[],
 	present: Set<number>
-): Promise<string[]> {
+): Promise<{ problems: string[]; ticked: string[] }> {
 	const problems: string[] = [];
+	const ticked: string[] = [];
 	for (const code of codes) {
 		const fiche = fiches.find((f) => f.code === code);
 		if (!fiche) {
 			const movedTo = await findMovedFicheCode(db, code);
+			if (movedTo) ticked.push(movedTo);
 			problems.push(
 				movedTo
 					? `La fiche ${code} est devenue ${movedTo} (rattachée à un autre objectif).`
@@ -628,8 +631,17 @@ async function agendaChoiceProblems(
 		} else if (fiche.status === 'abandonnee')
 			problems.push(`La fiche ${code} est abandonnée : elle ne s’inscrit plus à l’ordre du jour.`);
 		else if (present.has(fiche.id)) problems.push(`La fiche ${code} est déjà à l’ordre du jour.`);
+		else ticked.push(code);
 	}
-	return problems;
+	return { problems, ticked };
+}
+
+/**
+ * Fiches ticked for the agenda refused (`agendaChoiceProblems`): none added, and the codes the page
+ * ticks again, a moved fiche's under its new code (the member ticked the fiche, not its code).
+ */
+export interface AgendaChoiceRefusal extends Refusal {
+	ticked: string[];
 }
 
 export async function addAgendaFiches(
@@ -638,7 +650,7 @@ export async function addAgendaFiches(
 	sittingId: number,
 	codes: string[],
 	clientAddress: string | null
-): Promise<Result<{ added: number }>> {
+): Promise<Result<{ added: number }> | AgendaChoiceRefusal> {
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
@@ -646,12 +658,13 @@ export async function addAgendaFiches(
 		const distinct = [...new Set(codes)];
 		const fiches = await listFichesWithAddedAt(trx, distinct);
 		const present = await listAgendaFicheIds(trx, sittingId);
-		const problems = await agendaChoiceProblems(trx, distinct, fiches, present);
+		const { problems, ticked } = await agendaChoiceProblems(trx, distinct, fiches, present);
 		if (problems.length > 0) {
-			// Nothing added while one is refused: every one named, the page read again (409).
+			// Nothing added while one is refused: every one named, the page read again (409), the
+			// others ticked again, a moved one under its new code.
 			const others = distinct.length > problems.length ? ' Aucune fiche n’a été ajoutée.' : '';
 			const message = `${problems.join(' ')}${others}`;
-			return refuse(409, message, { fieldErrors: { codes: message } });
+			return { ...refuse(409, message, { fieldErrors: { codes: message } }), ticked };
 		}
 		const early = addedAfter(fiches, open.value.heldOn);
 		if (early) return refuse(409, early);

@@ -240,11 +240,11 @@ export const actions: Actions = {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const codes = agendaChoice(c.form);
 		if (codes === null) return refusal(unknownChoice('codes'));
-		return respond(
-			event,
-			await addAgendaFiches(c.db, c.user, c.id, codes, c.address),
-			'ordre-du-jour'
-		);
+		const result = await addAgendaFiches(c.db, c.user, c.id, codes, c.address);
+		// Ticked fiches refused: the page ticks again those that may join, with or without script.
+		if (!result.ok && 'ticked' in result)
+			return refusalAnswer(result, undefined, { ticked: result.ticked });
+		return respond(event, result, 'ordre-du-jour');
 	},
 	addFree: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
