@@ -377,6 +377,26 @@ describe('the journal of a link', () => {
 		expect(summary).toMatch(/courriel en attente du serveur de courrier/);
 		expect(summary).not.toMatch(/envoyé|affiché/);
 	});
+
+	it('journals a reset asked by anyone as anonymous, the account as its target alone', async () => {
+		await requestPasswordReset(db, partner.email, '203.0.113.9', now);
+		const line = await db
+			.selectFrom('audit_event')
+			.select([
+				'actor_id as actorId',
+				'actor_label as actorLabel',
+				'target_id as targetId',
+				'client_address as clientAddress'
+			])
+			.where('action', '=', 'password.reset_requested')
+			.executeTakeFirstOrThrow();
+		expect(line).toEqual({
+			actorId: null,
+			actorLabel: 'anonyme (page « Mot de passe oublié »)',
+			targetId: String(partner.id),
+			clientAddress: '203.0.113.9'
+		});
+	});
 });
 
 describe('invitations by e-mail', () => {

@@ -35,6 +35,9 @@ import {
  * no link (their invitation is the only way in), and must learn it without the answer telling
  * which addresses have an account.
  */
+/** « Qui » of a reset asked at /mot-de-passe-oublie: anyone, signed in or not. */
+const RESET_REQUESTER = 'anonyme (page « Mot de passe oublié »)';
+
 const NO_PASSWORD_YET_HINT =
 	'Si vous n’avez pas encore choisi de mot de passe, aucun lien ne vous est envoyé : utilisez celui de votre invitation, ou demandez une nouvelle invitation à l’équipe de Lot numérique.';
 
@@ -87,7 +90,10 @@ export async function requestPasswordReset(
 			await recordAudit(
 				trx,
 				{
-					actor: user,
+					// Anyone may ask, signed in or not, for any address: the account is the target, never
+					// « Qui » (staff would read that the person asked); the client address says whence.
+					actor: null,
+					actorLabel: RESET_REQUESTER,
 					action: 'password.reset_requested',
 					target: { type: 'compte', id: user.id },
 					// Never shown on a screen: its mail is sent, or waits for the relay (down).
