@@ -40,6 +40,26 @@ async function retiredCpam(db: Db): Promise<void> {
 		.execute();
 }
 
+/** CDG46 retired by an admin from its form (« Organisation dissoute »). */
+async function retireCdg46(
+	db: Db,
+	admin: Awaited<ReturnType<typeof createTestUser>>
+): Promise<void> {
+	const cdg = await db
+		.selectFrom('organisation')
+		.select(['id', 'version'])
+		.where('slug', '=', 'cdg46')
+		.executeTakeFirstOrThrow();
+	const retired = await retireOrganisation(
+		db,
+		admin,
+		cdg.id,
+		{ version: cdg.version, reason: 'Organisation dissoute', decisionId: null },
+		null
+	);
+	expect(retired.ok).toBe(true);
+}
+
 /** The plan's workbook, its « Organisations » sheet edited (`kind`: its first row's, for new rows). */
 async function withOrganisations(
 	db: Db,
@@ -155,19 +175,7 @@ describe('plan workbook round trip', () => {
 		db
 	}) => {
 		const admin = await createTestUser(db, PEOPLE.admin);
-		const cdg = await db
-			.selectFrom('organisation')
-			.select(['id', 'version'])
-			.where('slug', '=', 'cdg46')
-			.executeTakeFirstOrThrow();
-		const retired = await retireOrganisation(
-			db,
-			admin,
-			cdg.id,
-			{ version: cdg.version, reason: 'Organisation dissoute', decisionId: null },
-			null
-		);
-		expect(retired.ok).toBe(true);
+		await retireCdg46(db, admin);
 		const bytes = await exportPlanWorkbook(db);
 		// Named by its name on the fiches' rows, though the « Organisations » sheet lists it no more.
 		const workbook = new ExcelJS.Workbook();
@@ -382,6 +390,28 @@ describe('plan workbook round trip', () => {
 			`Feuille « Porteurs et partenaires », ligne ${added}, colonne « Organisation » : l’organisation « Etalab » a été fusionnée dans « État » : nommez celle-ci.`
 		]);
 		expect(refusal.outOfDate).toBe(0);
+	});
+
+	it('an organisation retired since the export, its line taken out, named on a new row: out of date, on that row', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const old = await exportPlanWorkbook(db);
+		await retireCdg46(db, admin);
+		// The export of before the retirement: its line taken out, a new row naming it.
+		let added = 0;
+		const edited = await editedWorkbook(old, (w) => {
+			const organisations = w.getWorksheet('Organisations')!;
+			organisations.spliceRows(rowOf(organisations, 'cdg46'), 1);
+			added = w
+				.getWorksheet('Porteurs et partenaires')!
+				.addRow(['14-1', 'Partenaire', 'CDG46']).number;
+		});
+		const preview = await previewPlanImport(db, edited);
+		expect(preview.problems).toEqual([
+			`Feuille « Porteurs et partenaires », ligne ${added}, colonne « Organisation » : l’organisation « CDG46 » a été retirée du plan le ${formatDate(new Date().toISOString())} par ${PEOPLE.admin.name}, après l’export de ce classeur, qui en a l’ancienne version.`
+		]);
+		expect(preview.outOfDate).toBe(1);
 	});
 
 	it('an organisation merged into one retired since, listed again: refused, the merge’s former name kept', async ({

@@ -207,25 +207,24 @@ function recodedFiches(
  * A retired organisation stays on the fiches that named it (the export names it there, and an
  * unchanged workbook reads back as it was), but is given to no other fiche or role: such a row
  * would bring it back on the public pages, and one merged into another apart from it again. Each
- * problem is on its row; one merged since the workbook's export (`mergedSince`: when and by whom,
- * by its name) is the plan changed since, not the person's mistake (`outOfDate`).
+ * problem is on its row; one merged or retired since the workbook's export (`since`: when and by
+ * whom, see leftSinceExport) is the plan changed since, not the person's mistake (`outOfDate`).
  */
 function retiredOrganisationProblems(
 	current: PlanModel,
 	model: PlanModel,
 	rows: OrganisationRows,
-	mergedSince: Map<string, string>
+	since: LeftSinceExport
 ): WorkbookProblem[] {
 	const listed = new Set(model.organisations.map((o) => o.slug));
+	const afterExport = (said: string, when: string) => ({
+		message: `${said} ${when}, après l’export de ce classeur, qui en a l’ancienne version`,
+		outOfDate: true as const
+	});
 	const merge = (o: RetiredOrganisation, then: string) => {
-		const since = mergedSince.get(o.name);
 		const said = `l’organisation « ${o.name} » a été fusionnée dans « ${o.mergedInto} »`;
-		return since === undefined
-			? { message: `${said} : ${then}` }
-			: {
-					message: `${said} ${since}, après l’export de ce classeur, qui en a l’ancienne version`,
-					outOfDate: true as const
-				};
+		const when = since.merged.get(o.name);
+		return when === undefined ? { message: `${said} : ${then}` } : afterExport(said, when);
 	};
 	// Listed again in « Organisations », a retired organisation comes back to the plan; one merged
 	// into another does not (its name is that other's former name now).
@@ -240,6 +239,15 @@ function retiredOrganisationProblems(
 	const retired = new Map(
 		(model.retiredOrganisations ?? []).filter((o) => !listed.has(o.slug)).map((o) => [o.slug, o])
 	);
+	const retiredSince = (o: RetiredOrganisation) => {
+		const said = `l’organisation « ${o.name} »`;
+		const when = since.retired.get(o.slug);
+		return when === undefined
+			? {
+					message: `${said} est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`
+				}
+			: afterExport(`${said} a été retirée du plan`, when);
+	};
 	const had = new Set(current.people.map((p) => `${p.fiche} ${p.role} ${p.organisation}`));
 	return [
 		...relisted,
@@ -255,9 +263,7 @@ function retiredOrganisationProblems(
 					column: SHEETS.people.columns[2]!.header,
 					...(organisation.mergedInto
 						? merge(organisation, 'nommez celle-ci')
-						: {
-								message: `l’organisation « ${organisation.name} » est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`
-							})
+						: retiredSince(organisation))
 				};
 			})
 	];
@@ -307,7 +313,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		current,
 		read.model,
 		read.organisationRows,
-		await mergesSinceExport(db, read.exportedRevision)
+		await leftSinceExport(db, read.exportedRevision)
 	);
 	const twins = twinTitleProblems(current, read.model, read.ficheRows);
 	const names = await organisationNameProblems(
@@ -852,22 +858,33 @@ const whenAndWho = (at: string, by: string | null) =>
 	`le ${formatDate(at)}${by ? ` par ${by}` : ''}`;
 
 /**
- * The organisations merged since the workbook's export (none when it does not say its revision),
- * by name, with when and by whom: the merge's revision, on the organisation kept, names the one
- * absorbed (`merged`: its name before, the kept one's after), a name no other organisation may
- * take since.
+ * The organisations that left the plan since the workbook's export (none when it does not say its
+ * revision), with when and by whom: merged, by name (the merge's revision, on the organisation
+ * kept, names the one absorbed: `merged`, its name before, the kept one's after, a name no other
+ * organisation may take since); retired, by identifier (the latest retirement's revision).
  */
-async function mergesSinceExport(
-	db: Executor,
-	exported: number | null
-): Promise<Map<string, string>> {
-	const merges = new Map<string, string>();
-	if (exported === null) return merges;
-	for (const revision of await listRevisionsAfter(db, exported))
+interface LeftSinceExport {
+	merged: Map<string, string>;
+	retired: Map<string, string>;
+}
+
+async function leftSinceExport(db: Executor, exported: number | null): Promise<LeftSinceExport> {
+	const left = { merged: new Map<string, string>(), retired: new Map<string, string>() };
+	if (exported === null) return left;
+	const revisions = await listRevisionsAfter(db, exported);
+	if (revisions.length === 0) return left;
+	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
+	for (const revision of revisions) {
+		if (revision.entity !== 'organisation') continue;
+		const when = whenAndWho(revision.createdAt, revision.userName);
+		const slug = slugs.get(revision.entityId);
+		// Latest first: a retirement's latest day is kept.
+		if (revision.action === 'retired' && slug !== undefined && !left.retired.has(slug))
+			left.retired.set(slug, when);
 		for (const { field, before } of JSON.parse(revision.changes) as FieldChange[])
-			if (revision.entity === 'organisation' && field === 'merged')
-				merges.set(before, whenAndWho(revision.createdAt, revision.userName));
-	return merges;
+			if (field === 'merged') left.merged.set(before, when);
+	}
+	return left;
 }
 
 /**
