@@ -1,5 +1,6 @@
 import { isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { render } from 'svelte/server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
@@ -14,7 +15,11 @@ import {
 import * as espace from './espace/+page.server';
 import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as readOnly from './espace/suivis/[id=id]/+page.server';
+import ReadOnlyPage from './espace/suivis/[id=id]/+page.svelte';
 import { routeEvent } from './route-testing';
+
+// The update's page reads its address (`?en-cours`) from SvelteKit's state.
+vi.mock('$app/state', () => ({ page: { url: new URL('http://localhost/espace/suivis/1') } }));
 
 // A partner's open update of a fiche its organisation no longer works on (partner walk: listed
 // with « Reprendre et soumettre », which led to a bare « Erreur 403 »).
@@ -87,6 +92,18 @@ describe('an update of a fiche the organisation no longer works on', () => {
 			)
 		).catch((e: unknown) => e);
 		expect(isRedirect(opened) && opened.location).toBe(`/espace/suivis/${draftId}`);
+	});
+
+	// Partner walk: under « ne peut plus être reprise », a « Reprendre et soumettre » button led to
+	// the form, which sends back to this page.
+	it('offers no « Reprendre et soumettre » on its page', async () => {
+		const path = `/espace/suivis/${draftId}`;
+		const data = await readOnly.load(
+			await as(path, '/espace/suivis/[id=id]', { id: String(draftId) })
+		);
+		const { body } = render(ReadOnlyPage, { props: { data, form: null } as never });
+		expect(body).toContain('ne peut plus être reprise ni retirée');
+		expect(body).not.toContain('Reprendre et soumettre');
 	});
 
 	it('sent without script after the organisation was taken off: the service’s answer is rendered, the typing kept, no 403', async () => {

@@ -144,9 +144,12 @@ export function reviewMail(
 		ficheTitle: string;
 		comment: string;
 		updateId: number;
+		/** Its organisation still carries or partners the fiche (a returned update is resumed). */
+		carried: boolean;
 	}
 ): Notification {
 	const validated = review.decision === 'validate';
+	const resumable = validated || review.carried;
 	return {
 		subject: validated
 			? `Mise à jour validée : fiche ${review.fiche}`
@@ -156,12 +159,17 @@ export function reviewMail(
 			validated
 				? `La mise à jour de votre organisation sur la fiche ${review.fiche} « ${review.ficheTitle} » a été validée par Lot numérique ; elle est maintenant publiée.`
 				: `La mise à jour de votre organisation sur la fiche ${review.fiche} « ${review.ficheTitle} » vous est renvoyée par Lot numérique pour être complétée.`,
-			...(review.comment ? [`Commentaire : ${review.comment}`] : [])
+			...(review.comment ? [`Commentaire : ${review.comment}`] : []),
+			...(resumable
+				? []
+				: [
+						'Votre organisation ne porte plus cette fiche et n’en est plus partenaire : cette mise à jour reste lisible dans votre espace, mais ne peut plus être reprise. Écrivez à Lot numérique si elle doit l’être.'
+					])
 		],
 		action: validated
 			? { label: 'Voir la fiche', url: absoluteUrl(`/fiches/${review.fiche}`) }
 			: {
-					label: 'Reprendre la mise à jour',
+					label: resumable ? 'Reprendre la mise à jour' : 'Voir la mise à jour',
 					url: absoluteUrl(`/espace/suivis/${review.updateId}`)
 				},
 		reason: 'Vous recevez ce message parce que votre organisation a soumis cette mise à jour.'

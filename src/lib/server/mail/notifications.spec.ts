@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import type { User } from '../auth/users';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
-import { progressInput } from '../progress/testing';
+import { progressInput, takeOffFiche } from '../progress/testing';
 import { DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
 import { savePreferences } from './preferences-repository';
 import { outboxPage } from './outbox';
@@ -122,5 +122,25 @@ describe('notifications of progress updates', () => {
 		mails = await deliver();
 		expect(mails.map((m) => m.envelopeTo)).toEqual([['paul@cdg46.fr']]);
 		expect(mails[0]!.mail.subject).toBe('Mise à jour validée\u00a0: fiche 5-1');
+	});
+
+	// Partner walk: returned to an organisation taken off the fiche, the mail invited it to
+	// « Reprendre la mise à jour », which its page can no longer do.
+	it('does not invite an organisation taken off the fiche to resume the update returned to it', async () => {
+		const id = await submit('9-1', 'a');
+		await takeOffFiche(db, partner.organisationId!, '9-1');
+		const decision = {
+			updateId: id,
+			version: 1,
+			decision: 'return',
+			comment: 'Précisez.'
+		} as const;
+		await reviewProgressUpdate(db, admin, decision, null, new Date(clock));
+		const { mail } = (await deliver())[0]!;
+		expect(mail.text).not.toContain('Reprendre la mise à jour');
+		expect(mail.text).toContain(
+			'Votre organisation ne porte plus cette fiche et n’en est plus partenaire\u00a0: cette mise à jour reste lisible dans votre espace, mais ne peut plus être reprise.'
+		);
+		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${id}`);
 	});
 });

@@ -54,7 +54,12 @@ export async function sendSubmissionDigest(db: Db, now: number): Promise<number>
 /** In the review's transaction: tells the people of the submitting organisation. */
 export async function notifyReview(
 	db: Executor,
-	review: { updateId: number; decision: 'validate' | 'return'; comment: string },
+	review: {
+		updateId: number;
+		decision: 'validate' | 'return';
+		comment: string;
+		carried: boolean;
+	},
 	now: number
 ): Promise<void> {
 	const update = await findUpdateForNotice(db, review.updateId);
@@ -70,7 +75,8 @@ export async function notifyReview(
 				fiche: update.code,
 				ficheTitle: update.title,
 				comment: review.comment,
-				updateId: update.id
+				updateId: update.id,
+				carried: review.carried
 			}),
 			now
 		);

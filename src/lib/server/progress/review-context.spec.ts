@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { createProgressCast, preparedUpdate, progressInput, type ProgressCast } from './testing';
+import {
+	createProgressCast,
+	preparedUpdate,
+	progressInput,
+	takeOffFiche,
+	type ProgressCast
+} from './testing';
 import { reviewContext, reviewProgressUpdate, saveProgressUpdate } from './service';
 
 // What the staff's review page shows of an update: the service decides it, the route only
@@ -51,6 +57,15 @@ describe('reviewContext', () => {
 			replacedOwn: []
 		});
 		expect(JSON.stringify(context)).not.toContain('Réunion de lancement tenue.');
+	});
+
+	// Partner walk: the review page did not say that the organisation was taken off the fiche,
+	// so that a return left the update stuck.
+	it('tells whether the organisation still carries the fiche', async () => {
+		const id = await submitted('2026-03-01', 40);
+		expect(await reviewContext(db, cast.admin, id)).toMatchObject({ carried: true });
+		await takeOffFiche(db, cast.cdg.organisationId!, '9-1');
+		expect(await reviewContext(db, cast.admin, id)).toMatchObject({ carried: false });
 	});
 
 	it('gives a withdrawn update as a draft too', async () => {

@@ -12,6 +12,7 @@ import { formatDate } from '../../utils/format';
 import { updateRank } from '../../utils/rules';
 import { indicatorValueText } from '../../utils/indicator-target';
 import {
+	findFicheOrganisationIds,
 	findProgressUpdate,
 	findReturnedByName,
 	findPublishedState,
@@ -54,6 +55,8 @@ export async function reviewContext(db: Executor, viewer: User, updateId: number
 		update,
 		draft: null,
 		published,
+		// Its organisation still carries or partners the fiche: returned, it could not resume it.
+		carried: await organisationCarries(db, update),
 		// Who returned it, when it was (its comment is that return's, whatever its state since).
 		returnedBy: update.reviewComment === null ? null : await findReturnedByName(db, update.id),
 		// The published values its own replace once validated (one per indicator and day).
@@ -66,6 +69,15 @@ export async function reviewContext(db: Executor, viewer: User, updateId: number
 			progress: laterThan(stating.progress, update.progress !== null)
 		}
 	};
+}
+
+/**
+ * Whether the update's organisation still carries or partners its fiche: one it was taken off
+ * may no longer resume a returned update (`update.create`, the partner's page says so).
+ */
+async function organisationCarries(db: Executor, update: ProgressUpdateRecord): Promise<boolean> {
+	const organisationIds = await findFicheOrganisationIds(db, update.ficheId);
+	return update.organisationId !== null && organisationIds.includes(update.organisationId);
 }
 
 /**
@@ -140,9 +152,15 @@ export async function reviewProgressUpdate(
 			now
 		);
 		// A validation keeps no comment, so it mails none either (only a return's is kept).
+		// Returned to an organisation no longer on the fiche, the mail does not invite it to resume.
 		await notifyReview(
 			trx,
-			{ ...input, updateId: update.id, comment: validated ? '' : input.comment },
+			{
+				...input,
+				updateId: update.id,
+				comment: validated ? '' : input.comment,
+				carried: validated || (await organisationCarries(trx, update))
+			},
 			now.getTime()
 		);
 		return ok();
