@@ -412,15 +412,18 @@ export async function latestOwnAct(
 	since: Date,
 	targetId?: number
 ): Promise<{ count: number | null } | null> {
-	let query = db
+	const row = await db
 		.selectFrom('audit_event')
 		.select('after_state as after')
 		.where('action', '=', action)
 		.where('actor_id', '=', actorId)
-		.where('occurred_at', '>=', since.toISOString());
-	if (targetId !== undefined)
-		query = query.where('target_type', '=', 'compte').where('target_id', '=', String(targetId));
-	const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+		.where('occurred_at', '>=', since.toISOString())
+		.$if(targetId !== undefined, (q) =>
+			q.where('target_type', '=', 'compte').where('target_id', '=', String(targetId))
+		)
+		.orderBy('id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
 	if (!row) return null;
 	const after: unknown = row.after === null ? null : JSON.parse(row.after);
 	const count = (after as { count?: unknown } | null)?.count;
