@@ -489,6 +489,22 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	it('refuses a new organisation’s over-long name on its cell only, not on the rows naming it', async ({
+		db
+	}) => {
+		const name = `Association ${'pour le numérique '.repeat(7)}du Lot`;
+		expect(name.length).toBeGreaterThan(120);
+		let added = 0;
+		const bytes = await withOrganisations(db, (sheet, kind) => {
+			added = sheet.addRow(['asso-numerique', name, null, kind]).number;
+			sheet.workbook.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', name]);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([
+			`Feuille « Organisations », ligne ${added}, colonne « Nom » : le nom : 120 caractères au plus (${name.length} saisis, ${name.length - 120} de trop).`
+		]);
+	});
+
 	// Left noticed s49: « SGАR » with a Cyrillic « А » passed as a name of its own.
 	it('refuses an organisation’s name that mixes Latin letters with Cyrillic or Greek ones, as the admin form does', async ({
 		db

@@ -1038,6 +1038,12 @@ class RowReader {
 		this.fail(index, message);
 	}
 
+	/** A text cell as typed, trimmed, even over its column's limit (text cuts one refused so). */
+	typedText(index: number): string {
+		const value = this.row.cells[index];
+		return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
+	}
+
 	/** A required cell left empty: « le titre de la fiche est obligatoire » (not one refused as read). */
 	private missing(index: number): void {
 		if (this.row.unreadable[index]) return;
@@ -1676,6 +1682,7 @@ function readOrganisations(
 		if (mixed) r.problem(1, `le nom ${quoted(name)} ${mixed}`);
 		return {
 			reader: r,
+			typedName: r.typedText(1),
 			item: {
 				slug,
 				name,
@@ -1706,7 +1713,12 @@ function readOrganisations(
 	// it on its rows of « Porteurs et partenaires », and the new name, even refused, is said on its
 	// own cell), unless a listed organisation has taken that name or identifier.
 	const listed = new Set(list.map((o) => o.slug));
+	// A name refused for its length is read in full too: the rows that quote it are not also told
+	// that it does not exist (its cell says what is wrong).
 	const byName = new Map<string, string>([
+		...read
+			.filter(({ typedName, item }) => typedName !== '' && typedName !== item.name)
+			.map(({ typedName, item }) => [organisationNameKey(typedName), item.slug] as const),
 		...retiredOrganisations.map((o) => [o.slug, o.slug] as const),
 		...retiredOrganisations.map((o) => [organisationNameKey(o.name), o.slug] as const),
 		...organisationsToday
