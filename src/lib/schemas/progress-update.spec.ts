@@ -169,6 +169,12 @@ describe('indicator values', () => {
 		expect(parseDecimal('123456789012,100000')).toBe(123456789012.1);
 		expect(parseDecimal('-0,000001')).toBe(-0.000001);
 		expect(parseDecimal('007,5')).toBe(7.5);
+		// A leading « + » is a number's sign, the rest read as without it (« +1,000 » as « 1,000 »).
+		expect(parseDecimal('+7')).toBe(7);
+		expect(parseDecimal('+12,5')).toBe(12.5);
+		expect(parseDecimal('+1 250')).toBe(1250);
+		expect(parseDecimal('+1,000')).toBeNaN();
+		for (const typed of ['++7', '+-7', '+', '+ 7']) expect(parseDecimal(typed), typed).toBeNaN();
 		// More when a number keeps them (second read-back s45): a fiche whose target the forms took
 		// before they counted digits is saved again without retyping it.
 		expect(parseDecimal('1234567890,123456')).toBe(1234567890.123456);

@@ -329,7 +329,8 @@ export function parseDecimal(
 	kind?: IndicatorKind | null,
 	reading: Reading = 'typed'
 ): number {
-	const typed = withoutGroupSpaces(raw.trim());
+	// « +7 », a sign some people and spreadsheets write: read as 7, every rule after it as for « 7 ».
+	const typed = withoutGroupSpaces(raw.trim().replace(/^\+(?=\d)/, ''));
 	if (typed === null) return NaN;
 	if (reading === 'typed' && THOUSANDS_OR_DECIMALS.test(typed) && !onlyDecimal(typed, kind))
 		return NaN;
