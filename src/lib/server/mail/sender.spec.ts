@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import { diskRecentlyFull, noteDiskFull } from '../db/dialect';
@@ -8,6 +9,8 @@ import { migrateToLatest } from '../db/migrate';
 import { createTestDb, scratchDir } from '../db/testing';
 import { log } from '../log.js';
 import { insertMessage, readRelayState } from './outbox-repository';
+import { readSenderLease } from './sender-lease-repository';
+import { SENDER_LEASE_MS } from './sender-lease';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { passwordResetMail } from './messages';
 import { configureMail, outboxPage, queueMail, retryWaitingMail } from './outbox';
@@ -15,6 +18,7 @@ import {
 	DISK_FULL_RETRY_MS,
 	LINK_MARGIN_MS,
 	MailSender,
+	type MailTransport,
 	classify,
 	describeFailure,
 	smtpTransport
@@ -783,43 +787,86 @@ describe('the outbox sender', () => {
 
 	// A full disk refuses a message's writes (new pages) while the heartbeat's lease, rewritten in
 	// place, still goes through: the episode ended at each renewal and began again at the next
-	// round, two lines a minute.
-	it('keeps a full disk’s episode through the lease’s renewals, ends it once a message is handled', async () => {
-		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
-		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
-		const s = sender({ pollMs: 10 });
-		const inside = s as unknown as {
-			tick: () => Promise<number>;
-			renewLease: () => Promise<void>;
-			roundDone: (handled: number) => void;
-			failed: (e: unknown) => void;
-		};
-		const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-		const tick = vi.spyOn(inside, 'tick').mockRejectedValue(full);
-		const over = () =>
-			info.mock.calls.filter(
-				([fields]) => (fields as { event?: string }).event === 'disk-full-over'
+	// round, two lines a minute. Review s60, diff: ending it only on a message handled left it
+	// open for ever without SMTP, with a relay paused or an empty outbox (no disk-full-over, a try
+	// a minute, no later episode logged). Through the sender's own loop, on a real full database.
+	describe('a full disk’s episode, through the sender’s loop', () => {
+		let roomy: number;
+		const full = (yes: boolean) =>
+			sql.raw(`PRAGMA max_page_count = ${yes ? 1 : roomy}`).execute(db);
+		/** The scheduler's writes as beforeDelivery makes them: a new message, new pages. */
+		const hook = async () => {
+			await db.transaction().execute((trx) =>
+				insertMessage(
+					trx,
+					{
+						messageId: `<${Math.random().toString(36).slice(2)}@lot-numerique.test>`,
+						kind: 'essai',
+						recipient: 'paul@cdg46.test',
+						userId: null,
+						subject: 'Synthèse',
+						text: 'x'.repeat(20_000),
+						html: '<p>Synthèse</p>',
+						unsubscribeUrl: null
+					},
+					clock
+				)
 			);
-		try {
-			await s.start();
-			await vi.waitFor(() => expect(tick).toHaveBeenCalled());
-			// The heartbeat's writes go through (the database has room for them).
-			for (let i = 0; i < 4; i += 1) await inside.renewLease();
-			inside.failed(full);
-			expect(over()).toHaveLength(0);
-			expect(error).toHaveBeenCalledTimes(1);
-			// A round that handled no message says nothing of the disk either.
-			inside.roundDone(0);
-			expect(over()).toHaveLength(0);
-			inside.roundDone(1);
-			expect(over().map(([fields]) => fields)).toEqual([{ event: 'disk-full-over', task: 'mail' }]);
-			inside.failed(full);
-			expect(error).toHaveBeenCalledTimes(2);
-		} finally {
-			await s.stop();
-			error.mockRestore();
-			info.mockRestore();
+		};
+		const events = (spy: { mock: { calls: unknown[][] } }, event: string) =>
+			spy.mock.calls.filter(([fields]) => (fields as { event?: string }).event === event).length;
+		/** Time passes a quarter of a lease at a time: the heartbeat renews it at each step. */
+		async function wait(ms: number) {
+			for (let left = ms; left > 0; left -= SENDER_LEASE_MS / 4) {
+				clock += SENDER_LEASE_MS / 4;
+				await vi.advanceTimersByTimeAsync(SENDER_LEASE_MS / 4);
+			}
 		}
+
+		async function episode(transport: MailTransport | null) {
+			const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+			const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+			roomy = (await sql<{ max_page_count: number }>`PRAGMA max_page_count`.execute(db)).rows[0]!
+				.max_page_count;
+			vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+			const s = sender({ transport, pollMs: 10, beforeDelivery: hook });
+			try {
+				await s.start();
+				await full(true);
+				const leased = (await readSenderLease(db))!.leaseUntil;
+				await wait(3 * DISK_FULL_RETRY_MS);
+				// Four rounds refused, twelve renewals gone through: one line, the episode still open.
+				expect((await readSenderLease(db))!.leaseUntil).toBeGreaterThan(leased);
+				expect([events(error, 'disk-full'), events(info, 'disk-full-over')]).toEqual([1, 0]);
+				await full(false);
+				await wait(DISK_FULL_RETRY_MS);
+				expect([events(error, 'disk-full'), events(info, 'disk-full-over')]).toEqual([1, 1]);
+				// Over: a round every pollMs again, and the next full disk has its own line.
+				await full(true);
+				await wait(SENDER_LEASE_MS / 4);
+				expect([events(error, 'disk-full'), events(info, 'disk-full-over')]).toEqual([2, 1]);
+			} finally {
+				await full(false);
+				await s.stop();
+				vi.useRealTimers();
+				error.mockRestore();
+				info.mockRestore();
+			}
+		}
+
+		it('ends it on the round that goes through without SMTP (messages kept)', async () => {
+			await episode(null);
+			expect(await db.selectFrom('mail_outbox').select('status').execute()).toContainEqual({
+				status: 'kept'
+			});
+		});
+
+		it('ends it on the round that delivers', async () => {
+			const sent: string[] = [];
+			await queue('Avant le disque plein');
+			await episode({ send: async (message) => void sent.push(message.subject), close() {} });
+			expect(sent).toContain('Avant le disque plein');
+		});
 	});
 
 	// Review s55, ops: a database kept locked by another process logged « mail-error » each round.

@@ -353,8 +353,8 @@ export const DISK_FULL_RETRY_MS = 60_000;
  * A round of the sender that failed, in the log. The database kept locked by another process (a
  * backup, an import) past the dialect's patience is no error: nothing was written, the next round
  * tries again; a warning, as for a request (hooks.server.ts). A full disk is one line without a
- * stack, as for a request, but once an episode (`diskFullLogged`: already said, and no message
- * handled since); true when the failure was a full disk.
+ * stack, as for a request, but once an episode (`diskFullLogged`: already said, and no round gone
+ * through since); true when the failure was a full disk.
  */
 function logSenderFailure(error: unknown, diskFullLogged: boolean): boolean {
 	if (isBusy(error)) {
@@ -396,8 +396,8 @@ export class MailSender {
 	/** The holder this sender was last told it waits for (logged once each). */
 	private waitingFor: string | null = null;
 	/**
-	 * A write was refused for a full disk, and no round has handled a message since: the episode,
-	 * logged once.
+	 * A write was refused for a full disk, and no round has gone through since: the episode, logged
+	 * once.
 	 */
 	private diskFull = false;
 	private readonly now: () => number;
@@ -478,12 +478,13 @@ export class MailSender {
 	}
 
 	/**
-	 * A round went through: a full disk is over once it handled a message (claimed, sent and
-	 * recorded: the sender's own writes had room). A round that handled none (an empty outbox)
-	 * says nothing of the disk, nor does the lease's renewal.
+	 * A round ended: a full disk is over once a round holding the lease went through (`ran`: the
+	 * hook's writes, keepPending's or the deliveries recorded had room, or the round had nothing
+	 * to write). Neither a round left to another process nor the lease's renewal says anything of
+	 * the disk: the renewal rewrites its row in place, with no new page.
 	 */
-	private roundDone(handled: number): void {
-		if (!this.diskFull || handled === 0) return;
+	private roundDone(ran: boolean): void {
+		if (!this.diskFull || !ran) return;
 		this.diskFull = false;
 		log().info(
 			{ event: 'disk-full-over', task: 'mail' },
@@ -495,7 +496,7 @@ export class MailSender {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
-				.then((handled) => this.roundDone(handled))
+				.then((ran) => this.roundDone(ran))
 				.catch((error: unknown) => this.failed(error))
 				.finally(() => {
 					this.running = undefined;
@@ -505,11 +506,15 @@ export class MailSender {
 		this.timer.unref?.();
 	}
 
-	/** One round of the loop: the hook (digest, reminders), then delivery; how many it handled. */
-	private async tick(): Promise<number> {
-		if (!(await this.takeLease())) return 0;
+	/**
+	 * One round of the loop: the hook (digest, reminders), then delivery (or the messages kept,
+	 * without SMTP); false when another process holds the lease.
+	 */
+	private async tick(): Promise<boolean> {
+		if (!(await this.takeLease())) return false;
 		await this.options.beforeDelivery?.(this.now());
-		return this.deliverDue();
+		await this.deliverDue();
+		return true;
 	}
 
 	/** Delivers every message due now, one after the other; returns how many were attempted. */
