@@ -23,6 +23,7 @@ describe('the signals of a fiche offered for the agenda', () => {
 		const { body } = render(AgendaProposal, {
 			props: {
 				flagsReadOn: null,
+				ticked: [],
 				suggestions: [
 					fiche('17-1', { stale: true, priorityOneNotStarted: true }),
 					fiche('4-1', { stale: true, lastUpdate: '2025-01-10', neverMeasured: 2 }),
