@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTestUser, PEOPLE, TEST_PASSWORD } from '$lib/server/auth/testing';
 import { findUserByEmail } from '$lib/server/auth/users';
 import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
@@ -151,6 +151,27 @@ describe('the séance page’s forms sent without script', () => {
 		expect((await sittingPage(id, '?fait=decision&point=1e3')).decided).toBeNull();
 	});
 
+	it('confirm nothing the journal does not hold of this person on this séance: a crafted link', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		const other = await preparedSitting(portal.db, portal.admin, {
+			heldOn: daysAfter(parisToday(), 40)
+		});
+		const [item] = (await findSitting(portal.db, other))!.items;
+		await routeAnswer(() =>
+			postAction(sitting.actions.removeItem, idRoute(SITTING, other), portal.admin, {
+				itemId: String(item!.id)
+			})
+		);
+		// Nobody's presence recorded, a point removed on another séance, a member who may edit it
+		// and removed nothing.
+		const member = await createTestUser(portal.db, PEOPLE.claude);
+		expect((await sittingPage(id, '?fait=presence')).done).toBeNull();
+		expect((await sittingPage(id, '?fait=presence-retiree')).done).toBeNull();
+		expect((await sittingPage(other, '?fait=point-retire', member)).done).toBeNull();
+		expect((await sittingPage(other, '?fait=tenue')).done).toBeNull();
+		expect((await sittingPage(other, '?fait=point-retire')).done).toBe('Point retiré.');
+	});
+
 	it('confirm nothing to a reader who may not send them: a link to a closed séance with ?fait=', async () => {
 		const { sittingId, itemId } = await heldSitting(portal.db, portal.admin, { closed: true });
 		const paul = await createTestUser(portal.db, PEOPLE.paul);
@@ -206,6 +227,14 @@ describe('« Envoyer la convocation » pressed without script', () => {
 		// Another member who may convene reads nothing of it (its words are its convener's).
 		expect((await sittingPage(id, '?fait=convocation', member)).done).toBeNull();
 		expect((await sittingPage(id, '')).done).toBeNull();
+		// Opened again later than the minutes a marker holds: its convener reads nothing either.
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(Date.now() + 11 * 60 * 1000);
+			expect((await sittingPage(id, '?fait=convocation')).done).toBeNull();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('answers the page’s script with the summary, as before', async () => {

@@ -400,8 +400,8 @@ export async function roleHeldAt(
 }
 
 /**
- * The latest event of `action` by `actorId` (on the account `targetId`, when given) journaled at or
- * after `since`, with the `count` its « après » records (null when it records none); null when none
+ * The latest event of `action` by `actorId` (on `target`, an account or a séance, when given)
+ * journaled at or after `since`, with the `count` its « après » records (null when it records none); null when none
  * was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
  * state cannot show.
  */
@@ -410,7 +410,7 @@ export async function latestOwnAct(
 	actorId: number,
 	action: AuditAction,
 	since: Date,
-	targetId?: number
+	target?: { type: 'compte' | 'séance'; id: number }
 ): Promise<{ count: number | null } | null> {
 	const row = await db
 		.selectFrom('audit_event')
@@ -418,8 +418,8 @@ export async function latestOwnAct(
 		.where('action', '=', action)
 		.where('actor_id', '=', actorId)
 		.where('occurred_at', '>=', since.toISOString())
-		.$if(targetId !== undefined, (q) =>
-			q.where('target_type', '=', 'compte').where('target_id', '=', String(targetId))
+		.$if(target !== undefined, (q) =>
+			q.where('target_type', '=', target!.type).where('target_id', '=', String(target!.id))
 		)
 		.orderBy('id', 'desc')
 		.limit(1)

@@ -25,7 +25,10 @@ export const load: PageServerLoad = async (event) => {
 		// when this admin's change of this account is in the journal of the last minutes.
 		done:
 			doneMarker(event.url, ['role']) &&
-			(await latestOwnAct(db, admin.id, 'account.role_changed', markerFreshSince(), account.id))
+			(await latestOwnAct(db, admin.id, 'account.role_changed', markerFreshSince(), {
+				type: 'compte',
+				id: account.id
+			}))
 				? roleChanged(account.email, roleWording(account))
 				: null
 	};

@@ -30,7 +30,13 @@ import {
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { doneAnswer, doneMarker, markerCount } from '$lib/server/http/done-answer';
+import {
+	doneAnswer,
+	doneMarker,
+	markerCount,
+	markerFreshSince
+} from '$lib/server/http/done-answer';
+import { latestOwnAct, type AuditAction } from '$lib/server/audit/repository';
 import type { Refusal, Result } from '$lib/server/result';
 import {
 	agendaChoice,
@@ -106,8 +112,9 @@ export const load: PageServerLoad = async (event) => {
 			? convokeAgainMessage(await changedSinceConvened(db, sitting.id))
 			: null;
 	// A form sent without script led here (doneAnswer): its confirmation, as the script draws it —
-	// only to who may send these forms (a link with ?fait= shows nothing to a reader of the relevé).
-	const marker = editable ? doneMarker(event.url, DONE_KEYS) : null;
+	// only to who may send these forms (a link with ?fait= shows nothing to a reader of the relevé),
+	// and only when the journal holds that act, by this person, in the last minutes (`heldMarker`).
+	const marker = editable ? await heldMarker(event.url, user!, sitting.id) : null;
 	// Sent, written without a relay, or waiting for the relay known down: the page says which, in
 	// the part only its managers see (read for them only, not for every visitor).
 	const waitingSince =
@@ -199,6 +206,41 @@ const DONE_KEYS = [
 	'decision',
 	'convocation'
 ] as const;
+
+/**
+ * The journal's act each key names, on this séance (a decision's, on that decision: any of this
+ * person's own, the address naming none).
+ */
+const DONE_ACTS = {
+	'ordre-du-jour': 'session.agenda',
+	'point-ajoute': 'session.agenda',
+	'point-retire': 'session.agenda',
+	'decision-retiree': 'decision.removed',
+	presence: 'session.attendees',
+	invite: 'session.attendees',
+	'presence-retiree': 'session.attendees',
+	tenue: 'session.state',
+	modifiee: 'session.updated',
+	decision: 'decision.recorded',
+	convocation: 'session.convened'
+} as const satisfies Record<(typeof DONE_KEYS)[number], AuditAction>;
+
+/**
+ * The key a form sent without script left in the address (doneAnswer), when the journal holds its
+ * act by `reader` on this séance since `markerFreshSince()`: a link sent later, or crafted, says
+ * nothing.
+ */
+async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number) {
+	const marker = doneMarker(url, DONE_KEYS);
+	if (!marker) return null;
+	const action = DONE_ACTS[marker];
+	const onSitting = action.startsWith('decision.')
+		? undefined
+		: { type: 'séance' as const, id: sittingId };
+	return (await latestOwnAct(getDb(), reader.id, action, markerFreshSince(), onSitting))
+		? marker
+		: null;
+}
 
 /**
  * Its date, time, place and title saved: moved to a day or an hour past, no convocation to send
