@@ -401,8 +401,8 @@ export async function roleHeldAt(
 
 /**
  * The latest event of `action` by `actorId` (on `target`, an account or a séance, when given)
- * journaled at or after `since`, with the `count` its « après » records (null when it records none); null when none
- * was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
+ * journaled at or after `since`, with the `count` its « après » records (null when it records
+ * none); null when none was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
  * state cannot show.
  */
 export async function latestOwnAct(
