@@ -21,11 +21,27 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
 	return turn;
 }
 
+/**
+ * A password as hashed and checked: its Unicode composed form (NFC). « é » comes as one character
+ * from one keyboard and as « e » and an accent from another (text pasted from macOS): the same
+ * password typed on two machines must open the same account.
+ */
+function composed(password: string): string {
+	return password.normalize('NFC');
+}
+
 export function hashPassword(password: string): Promise<string> {
-	return oneAtATime(() => hash(password, ARGON2_OPTIONS));
+	return oneAtATime(() => hash(composed(password), ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+	const typed = composed(password);
+	if (await verifyOnce(passwordHash, typed)) return true;
+	// A hash written before passwords were composed, from one that was not: checked as typed then.
+	return typed !== password && (await verifyOnce(passwordHash, password));
+}
+
+async function verifyOnce(passwordHash: string, password: string): Promise<boolean> {
 	try {
 		return await oneAtATime(() => verify(passwordHash, password));
 	} catch {
@@ -78,8 +94,40 @@ export function passwordContext(user?: { email: string; name: string }): string[
 	return words;
 }
 
+/**
+ * Keyboard rows (French and English layouts), the alphabet and the digits: a password that mostly
+ * follows one of them, either way (« azertyuiopqsdf », « abcdefghijkl », « 0987654321ab »), is
+ * typed without thinking and among the first a guesser tries, however long.
+ */
+const SEQUENCES = [
+	'azertyuiopqsdfghjklmwxcvbn',
+	'qwertyuiopasdfghjklzxcvbnm',
+	'qwertzuiopasdfghjklyxcvbnm',
+	'abcdefghijklmnopqrstuvwxyz',
+	'01234567890'
+].flatMap((sequence) => [sequence, [...sequence].reverse().join('')]);
+
+/** Whether most steps from one character of `compact` to the next follow a sequence. */
+function mostlySequence(compact: string): boolean {
+	let steps = 0;
+	for (let i = 1; i < compact.length; i++) {
+		const pair = compact.slice(i - 1, i + 1);
+		if (SEQUENCES.some((sequence) => sequence.includes(pair))) steps++;
+	}
+	return steps >= (compact.length - 1) * 0.75;
+}
+
+/** Whether `compact` is one shorter text said two or more times over. */
+function repeatedUnit(compact: string): boolean {
+	const n = compact.length;
+	for (let unit = 1; unit <= n / 2; unit++)
+		if (n % unit === 0 && compact.slice(0, unit).repeat(n / unit) === compact) return true;
+	return false;
+}
+
 /** French reason why a password is refused, or null when it is acceptable. No composition rules. */
-export function checkPasswordPolicy(password: string, context: string[] = []): string | null {
+export function checkPasswordPolicy(typed: string, context: string[] = []): string | null {
+	const password = composed(typed);
 	const length = [...password].length;
 	if (length < PASSWORD_MIN_LENGTH)
 		return `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`;
@@ -97,6 +145,9 @@ export function checkPasswordPolicy(password: string, context: string[] = []): s
 		beyondContext < MIN_CHARACTERS_BEYOND_CONTEXT ||
 		beyondContext < compact.length / 2 ||
 		/^(.)\1*$/u.test(folded) ||
+		// A word or a few characters said again to reach the length: « jetaimejetaime », « abc123abc123 ».
+		repeatedUnit(compact) ||
+		mostlySequence(compact) ||
 		/^[\d\W_]+$/u.test(folded) ||
 		new Set(folded).size < 4
 	) {
