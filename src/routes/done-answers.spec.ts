@@ -308,12 +308,17 @@ describe('the accounts’ buttons pressed without script', () => {
 		const paul = await createTestUser(portal.db, PEOPLE.paul);
 		for (const key of ['desactive', 'reactive-sans-mot-de-passe'])
 			expect((await accountsPage(`?fait=${key}&compte=${paul.id}`)).done, key).toBeNull();
-		expect((await accountsPage(`?fait=reactive&compte=${paul.id}`)).done).toMatch(/est réactivé/);
+		// Active with a password, but never disabled: not « réactivé » either.
+		expect((await accountsPage(`?fait=reactive&compte=${paul.id}`)).done).toBeNull();
 		await routeAnswer(() =>
 			postAction(accounts.actions.disable, ACCOUNTS, portal.admin, { userId: String(paul.id) })
 		);
 		expect((await accountsPage(`?fait=reactive&compte=${paul.id}`)).done).toBeNull();
 		expect((await accountsPage(`?fait=desactive&compte=${paul.id}`)).done).toMatch(/désactivé/);
+		await routeAnswer(() =>
+			postAction(accounts.actions.enable, ACCOUNTS, portal.admin, { userId: String(paul.id) })
+		);
+		expect((await accountsPage(`?fait=reactive&compte=${paul.id}`)).done).toMatch(/est réactivé/);
 		// An invitation still open is not « révoquée ».
 		await postAction(
 			accounts.actions.create,
@@ -324,6 +329,8 @@ describe('the accounts’ buttons pressed without script', () => {
 		);
 		const zoe = (await findUserByEmail(portal.db, 'zoe@cdg46.fr'))!;
 		expect((await accountsPage(`?fait=revoquee&compte=${zoe.id}`)).done).toBeNull();
+		// Nor of an account that never had one (paul): no invitation revoked by this admin.
+		expect((await accountsPage(`?fait=revoquee&compte=${paul.id}`)).done).toBeNull();
 	});
 
 	it('keep a refusal on the page', async () => {

@@ -11,7 +11,13 @@ import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { linkPath } from '$lib/server/mail/links';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { doneAnswer, doneMarker, markerCount } from '$lib/server/http/done-answer';
+import { latestOwnAct, type AuditAction } from '$lib/server/audit/repository';
+import {
+	doneAnswer,
+	doneMarker,
+	markerCount,
+	markerFreshSince
+} from '$lib/server/http/done-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
 import { readForm } from '$lib/schemas/form';
@@ -22,16 +28,24 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const users = await listUsers(db);
 	// A button sent without script led here (doneAnswer): its confirmation, as the script draws it,
-	// only when the account is now as it says (a link naming another account, or crafted, says
-	// nothing).
+	// only when the account is now as it says and this admin did it in the last minutes (a link
+	// naming another account, or crafted, says nothing: « réactivé » of an account never disabled).
 	const done = doneMarker(event.url, DONE_KEYS);
 	const account = done && users.find((user) => user.id === markerCount(event.url, 'compte'));
+	const holds =
+		done &&
+		account &&
+		HOLDS[done](account) &&
+		(await latestOwnAct(db, viewer.id, DONE_ACTS[done], markerFreshSince(), {
+			type: 'compte',
+			id: account.id
+		}));
 	return {
 		// One's own row offers neither a role change nor disabling: both are refused.
 		ownId: viewer.id,
 		users,
 		organisations: await listOrganisationRefs(db, { activeOnly: true }),
-		done: done && account && HOLDS[done](account) ? doneMessage(done, account.email) : null
+		done: done && account && holds ? doneMessage(done, account.email) : null
 	};
 };
 
@@ -55,6 +69,14 @@ const HOLDS: Record<keyof typeof DONE, (account: Listed) => boolean> = {
 	reactive: (account) => !account.disabled && account.hasPassword,
 	'reactive-sans-mot-de-passe': (account) =>
 		!account.disabled && !account.hasPassword && account.invitationUntil === null
+};
+
+/** The journal's act of each confirmation, done by the admin reading it. */
+const DONE_ACTS: Record<keyof typeof DONE, AuditAction> = {
+	revoquee: 'account.invitation_revoked',
+	desactive: 'account.disabled',
+	reactive: 'account.enabled',
+	'reactive-sans-mot-de-passe': 'account.enabled'
 };
 
 function doneMessage(key: keyof typeof DONE, email: string): string {
