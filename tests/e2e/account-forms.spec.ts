@@ -64,12 +64,18 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	await invited.getByLabel(/^Mot de passe \(/).fill('court');
 	await invited.getByLabel('Mot de passe, encore une fois').fill('autre');
 	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-	await expect(
-		invited.getByText('Le mot de passe doit compter au moins 12 caractères.')
-	).toBeVisible();
-	await expect(
-		invited.getByText('Les deux saisies du mot de passe ne correspondent pas.')
-	).toBeVisible();
+	// Each beside its field, and both summed up at the top, each with its link (TokenPasswordForm).
+	await expect(invited.locator('#password-error')).toHaveText(
+		'Le mot de passe doit compter au moins 12 caractères.'
+	);
+	await expect(invited.locator('#confirm-error')).toHaveText(
+		'Les deux saisies du mot de passe ne correspondent pas.'
+	);
+	const summary = invited.getByRole('alert').filter({ hasText: 'n’a pas été enregistré' });
+	await expect(summary.getByRole('link')).toHaveText([
+		'Le mot de passe doit compter au moins 12 caractères.',
+		'Les deux saisies du mot de passe ne correspondent pas.'
+	]);
 	await expectNoAxeViolations(invited);
 	await screenshot(invited, testInfo.outputPath('invitation-erreurs.png'));
 	await context.close();

@@ -456,7 +456,11 @@ test('admin pages are accessible', async ({ page }, testInfo) => {
 	await invited.getByLabel(/^Mot de passe \(/).fill('azerty123456');
 	await invited.getByLabel('Mot de passe, encore une fois').fill('azerty123456');
 	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-	await expect(invited.getByText(/trop courant ou trop facile à deviner/)).toBeVisible();
+	// Beside its field, and summed up at the top with its link (TokenPasswordForm).
+	await expect(
+		invited.getByRole('alert').getByRole('link', { name: /trop courant ou trop facile à deviner/ })
+	).toBeVisible();
+	await expect(invited.locator('#password-error')).toContainText('trop facile à deviner');
 	await invited.getByLabel(/^Mot de passe \(/).fill('le causse de gramat sous la neige');
 	await invited
 		.getByLabel('Mot de passe, encore une fois')
