@@ -39,6 +39,8 @@ export const load: PageServerLoad = async (event) => {
 					id: submitted.id,
 					ficheCode: submitted.ficheCode,
 					submittedAt: submitted.submittedAt,
+					// A fiche abandoned while its form was open: the notice says so, as the form does.
+					ficheRetiredOn: submitted.ficheRetiredOn,
 					repeated: event.url.searchParams.get('deja') === '1'
 				}
 			: null,
