@@ -260,6 +260,41 @@ test('a script of another origin gets the files, their validators, a preflight a
 	}
 });
 
+test('a figure’s table and the charts are dated, resumable and kept like the open data', async ({
+	request
+}) => {
+	const edition = (await request.get('/bilans/2018/plan.json')).headers()['last-modified'];
+	expect(edition).toBeTruthy();
+	for (const path of [
+		'/bilans/2018/avancement-axes.csv',
+		'/bilans/2018/avancement-axes.xlsx',
+		'/bilans/2018/graphiques.json'
+	]) {
+		const headers = (await request.get(path)).headers();
+		// Frozen at the edition's publication, as its open-data files.
+		expect(headers['last-modified'], path).toBe(edition);
+		expect(headers['accept-ranges'], path).toBe('bytes');
+	}
+	for (const path of [
+		'/bilans/2018/avancement-axes.xlsx',
+		'/tableau-de-bord/statuts-priorites.xlsx',
+		'/tableau-de-bord/graphiques.json'
+	]) {
+		const first = await request.get(path);
+		expect(first.status(), path).toBe(200);
+		expect(first.headers()['accept-ranges'], path).toBe('bytes');
+		// Kept in the page cache: asked again with its ETag, not rebuilt nor sent again.
+		const etag = (await request.get(path)).headers()['etag'];
+		expect(etag, path).toBeTruthy();
+		const again = await request.get(path, { headers: { 'if-none-match': etag! } });
+		expect(again.status(), path).toBe(304);
+		// A broken download resumes.
+		const rest = await request.get(path, { headers: { range: 'bytes=10-' } });
+		expect(rest.status(), path).toBe(206);
+		expect((await rest.body()).length, path).toBe((await first.body()).length - 10);
+	}
+});
+
 test('/donnees lists every file with its size, rows, last change and licence', async ({ page }) => {
 	await page.goto('/donnees');
 	const table = page.getByRole('table', { name: 'Fichiers de données ouvertes' });

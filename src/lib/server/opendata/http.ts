@@ -43,6 +43,18 @@ export function openDataResponse(
 }
 
 /**
+ * A file of the public side as its open-data files answer (a figure's table, the charts, the plan's
+ * workbook, a séance's record): when known, when its bytes may last have changed (`modifiedAt`,
+ * sent as Last-Modified: an edition's publication, the plan's last published revision), and ranges
+ * offered, so that a broken download resumes (the page cache's replay, rangedAnswer).
+ */
+export function asPublicFile(response: Response, modifiedAt?: string | null): Response {
+	if (modifiedAt) response.headers.set('Last-Modified', new Date(modifiedAt).toUTCString());
+	response.headers.set('Accept-Ranges', 'bytes');
+	return response;
+}
+
+/**
  * The preflight a browser sends before a script's request of another origin that carries a
  * validator (If-None-Match) or asks for a part (If-Range, a Range of several parts): allowed, so
  * that the script can ask again without downloading, or resume (openDataAddresses answers it).

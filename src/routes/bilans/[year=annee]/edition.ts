@@ -267,9 +267,14 @@ async function codesNow(db: Executor, editionCodes: string[]): Promise<Map<strin
 	return new Map(editionCodes.map((code) => [code, movedTo.get(code) ?? code]));
 }
 
-/** An edition's charts (`/bilans/2018/graphiques.json`), written once per change. */
-export const editionChartsJson = keyedByRevision(
-	async (db, key: string) =>
-		JSON.stringify(dashboardCharts((await editionView(db, key)).snapshot.dashboard)),
-	16
-);
+/**
+ * An edition's charts (`/bilans/2018/graphiques.json`), written once per change, with the
+ * publication they were frozen at.
+ */
+export const editionChartsJson = keyedByRevision(async (db, key: string) => {
+	const { snapshot } = await editionView(db, key);
+	return {
+		body: JSON.stringify(dashboardCharts(snapshot.dashboard)),
+		publishedAt: snapshot.publishedAt
+	};
+}, 16);

@@ -1,5 +1,6 @@
 import { planWorkbookFile } from '$lib/server/authoring/plan-import';
 import { getDb } from '$lib/server/db/instance';
+import { asPublicFile } from '$lib/server/opendata/http';
 import { xlsxResponse } from '$lib/server/spreadsheet';
 import type { RequestHandler } from './$types';
 
@@ -9,8 +10,5 @@ import type { RequestHandler } from './$types';
 // download resumes: rangedAnswer, replay), and the CORS headers openDataAddresses adds.
 export const GET: RequestHandler = async () => {
 	const { body, publishedAt } = await planWorkbookFile(getDb());
-	const response = xlsxResponse(body.slice().buffer, 'sdusn-plan.xlsx');
-	if (publishedAt) response.headers.set('Last-Modified', new Date(publishedAt).toUTCString());
-	response.headers.set('Accept-Ranges', 'bytes');
-	return response;
+	return asPublicFile(xlsxResponse(body.slice().buffer, 'sdusn-plan.xlsx'), publishedAt);
 };

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { tableToSheet } from '$lib/server/dashboard/tables';
 import { getDb } from '$lib/server/db/instance';
+import { asPublicFile } from '$lib/server/opendata/http';
 import { liveDashboard } from '$lib/server/opendata/published';
 import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
 import { formatDate } from '$lib/utils/format';
@@ -11,8 +12,7 @@ export const GET: RequestHandler = async ({ params }) => {
 	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
 	if (!table) error(404, FIGURE_NOT_FOUND);
 	const period = `au ${formatDate(new Date().toISOString())}`;
-	return xlsxResponse(
-		await sheetToXlsx(tableToSheet(table, period)),
-		`tableau-de-bord-${table.id}.xlsx`
+	return asPublicFile(
+		xlsxResponse(await sheetToXlsx(tableToSheet(table, period)), `tableau-de-bord-${table.id}.xlsx`)
 	);
 };

@@ -2,6 +2,7 @@ import { dashboardCharts } from '$lib/components/charts/dashboard-charts';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { parisToday } from '$lib/utils/dates';
+import { asPublicFile } from '$lib/server/opendata/http';
 import { liveDashboard } from '$lib/server/opendata/published';
 import type { RequestHandler } from './$types';
 
@@ -13,6 +14,8 @@ const chartsJson = keyedByRevision<string, string>(
 
 /** The dashboard's charts, drawn by its page's script (ChartsScript.svelte). */
 export const GET: RequestHandler = async () =>
-	new Response(await chartsJson(getDb(), parisToday()), {
-		headers: { 'Content-Type': 'application/json; charset=utf-8' }
-	});
+	asPublicFile(
+		new Response(await chartsJson(getDb(), parisToday()), {
+			headers: { 'Content-Type': 'application/json; charset=utf-8' }
+		})
+	);

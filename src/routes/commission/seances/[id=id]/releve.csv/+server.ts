@@ -6,11 +6,12 @@ import {
 } from '$lib/server/commission/releve';
 import { csvResponse, spreadsheetCsv } from '$lib/server/csv';
 import { getDb } from '$lib/server/db/instance';
+import { asPublicFile } from '$lib/server/opendata/http';
 import type { RequestHandler } from './$types';
 
 // Public once the sitting is closed; before that there is no record to publish.
 export const GET: RequestHandler = async ({ params }) => {
 	const sitting = await closedSittingRecord(getDb(), Number(params.id));
 	const body = spreadsheetCsv([RELEVE_COLUMNS, ...releveRows(sitting)]);
-	return csvResponse(body, releveFileName(sitting, 'csv'));
+	return asPublicFile(csvResponse(body, releveFileName(sitting, 'csv')));
 };
