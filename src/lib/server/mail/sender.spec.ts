@@ -787,15 +787,19 @@ describe('the outbox sender', () => {
 
 	// A full disk refuses a message's writes (new pages) while the heartbeat's lease, rewritten in
 	// place, still goes through: the episode ended at each renewal and began again at the next
-	// round, two lines a minute. Review s60, diff: ending it only on a message handled left it
-	// open for ever without SMTP, with a relay paused or an empty outbox (no disk-full-over, a try
-	// a minute, no later episode logged). Through the sender's own loop, on a real full database.
+	// round, two lines a minute. Review s60, diff: ending it only on a message handled by SMTP
+	// left it open for ever without SMTP. Review s61: a round with nothing to write ended it while
+	// the disk stayed full, and the next write began another. Through the sender's own loop, on a
+	// real full database.
 	describe('a full disk’s episode, through the sender’s loop', () => {
 		let roomy: number;
 		const full = (yes: boolean) =>
 			sql.raw(`PRAGMA max_page_count = ${yes ? 1 : roomy}`).execute(db);
+		/** Whether the hook has something to write this round. */
+		let writing = true;
 		/** The scheduler's writes as beforeDelivery makes them: a new message, new pages. */
 		const hook = async () => {
+			if (!writing) return;
 			await db.transaction().execute((trx) =>
 				insertMessage(
 					trx,
@@ -823,13 +827,28 @@ describe('the outbox sender', () => {
 			}
 		}
 
-		async function episode(transport: MailTransport | null) {
+		/** The sender started with fake timers, the log's error and info lines spied on. */
+		async function looping(transport: MailTransport | null) {
 			const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
 			const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
 			roomy = (await sql<{ max_page_count: number }>`PRAGMA max_page_count`.execute(db)).rows[0]!
 				.max_page_count;
 			vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+			writing = true;
 			const s = sender({ transport, pollMs: 10, beforeDelivery: hook });
+			const lines = () => [events(error, 'disk-full'), events(info, 'disk-full-over')];
+			const end = async () => {
+				await full(false);
+				await s.stop();
+				vi.useRealTimers();
+				error.mockRestore();
+				info.mockRestore();
+			};
+			return { s, lines, end };
+		}
+
+		async function episode(transport: MailTransport | null) {
+			const { s, lines, end } = await looping(transport);
 			try {
 				await s.start();
 				await full(true);
@@ -837,22 +856,42 @@ describe('the outbox sender', () => {
 				await wait(3 * DISK_FULL_RETRY_MS);
 				// Four rounds refused, twelve renewals gone through: one line, the episode still open.
 				expect((await readSenderLease(db))!.leaseUntil).toBeGreaterThan(leased);
-				expect([events(error, 'disk-full'), events(info, 'disk-full-over')]).toEqual([1, 0]);
+				expect(lines()).toEqual([1, 0]);
 				await full(false);
 				await wait(DISK_FULL_RETRY_MS);
-				expect([events(error, 'disk-full'), events(info, 'disk-full-over')]).toEqual([1, 1]);
+				expect(lines()).toEqual([1, 1]);
 				// Over: a round every pollMs again, and the next full disk has its own line.
 				await full(true);
 				await wait(SENDER_LEASE_MS / 4);
-				expect([events(error, 'disk-full'), events(info, 'disk-full-over')]).toEqual([2, 1]);
+				expect(lines()).toEqual([2, 1]);
 			} finally {
-				await full(false);
-				await s.stop();
-				vi.useRealTimers();
-				error.mockRestore();
-				info.mockRestore();
+				await end();
 			}
 		}
+
+		it('keeps it open through rounds with nothing to write while the disk stays full', async () => {
+			const { s, lines, end } = await looping(null);
+			try {
+				await s.start();
+				await full(true);
+				await wait(DISK_FULL_RETRY_MS);
+				expect(lines()).toEqual([1, 0]);
+				// Nothing to write for three rounds, the disk still full: the episode goes on.
+				writing = false;
+				await wait(3 * DISK_FULL_RETRY_MS);
+				expect(lines()).toEqual([1, 0]);
+				// Something to write again, refused: the same episode, no second line.
+				writing = true;
+				await wait(2 * DISK_FULL_RETRY_MS);
+				expect(lines()).toEqual([1, 0]);
+				// Room again: the round that writes ends it, once.
+				await full(false);
+				await wait(2 * DISK_FULL_RETRY_MS);
+				expect(lines()).toEqual([1, 1]);
+			} finally {
+				await end();
+			}
+		});
 
 		it('ends it on the round that goes through without SMTP (messages kept)', async () => {
 			await episode(null);

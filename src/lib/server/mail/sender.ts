@@ -353,8 +353,8 @@ export const DISK_FULL_RETRY_MS = 60_000;
  * A round of the sender that failed, in the log. The database kept locked by another process (a
  * backup, an import) past the dialect's patience is no error: nothing was written, the next round
  * tries again; a warning, as for a request (hooks.server.ts). A full disk is one line without a
- * stack, as for a request, but once an episode (`diskFullLogged`: already said, and no round gone
- * through since); true when the failure was a full disk.
+ * stack, as for a request, but once an episode (`diskFullLogged`: already said, and no round has
+ * written since); true when the failure was a full disk.
  */
 function logSenderFailure(error: unknown, diskFullLogged: boolean): boolean {
 	if (isBusy(error)) {
@@ -396,7 +396,7 @@ export class MailSender {
 	/** The holder this sender was last told it waits for (logged once each). */
 	private waitingFor: string | null = null;
 	/**
-	 * A write was refused for a full disk, and no round has gone through since: the episode, logged
+	 * A write was refused for a full disk, and no round has written since: the episode, logged
 	 * once.
 	 */
 	private diskFull = false;
@@ -478,13 +478,13 @@ export class MailSender {
 	}
 
 	/**
-	 * A round ended: a full disk is over once a round holding the lease went through (`ran`: the
-	 * hook's writes, keepPending's or the deliveries recorded had room, or the round had nothing
-	 * to write). Neither a round left to another process nor the lease's renewal says anything of
-	 * the disk: the renewal rewrites its row in place, with no new page.
+	 * A round ended: a full disk is over once a round holding the lease wrote and had room
+	 * (`wrote`: keepPending kept a message without SMTP, or a message was claimed, its outcome
+	 * recorded). A round with nothing to write says nothing of the disk, nor does one left to
+	 * another process, nor the lease's renewal: it rewrites its row in place, with no new page.
 	 */
-	private roundDone(ran: boolean): void {
-		if (!this.diskFull || !ran) return;
+	private roundDone(wrote: boolean): void {
+		if (!this.diskFull || !wrote) return;
 		this.diskFull = false;
 		log().info(
 			{ event: 'disk-full-over', task: 'mail' },
@@ -496,7 +496,7 @@ export class MailSender {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
-				.then((ran) => this.roundDone(ran))
+				.then((wrote) => this.roundDone(wrote))
 				.catch((error: unknown) => this.failed(error))
 				.finally(() => {
 					this.running = undefined;
@@ -508,13 +508,14 @@ export class MailSender {
 
 	/**
 	 * One round of the loop: the hook (digest, reminders), then delivery (or the messages kept,
-	 * without SMTP); false when another process holds the lease.
+	 * without SMTP); true when it wrote a message's state (kept, or claimed and its outcome
+	 * recorded), false when it had nothing to write or another process holds the lease.
 	 */
 	private async tick(): Promise<boolean> {
 		if (!(await this.takeLease())) return false;
 		await this.options.beforeDelivery?.(this.now());
-		await this.deliverDue();
-		return true;
+		if (!this.options.transport) return (await keepPending(this.db)) > 0;
+		return (await this.deliverDue()) > 0;
 	}
 
 	/** Delivers every message due now, one after the other; returns how many were attempted. */
