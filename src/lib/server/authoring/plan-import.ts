@@ -299,7 +299,9 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	if (!reading.ok && !reading.partial)
 		return refusedBeforeComparing(reading.problems.map(capitalised), reading.problemCount);
 	const read = reading.ok ? reading : reading.partial!;
-	const { current, creates, diff } = await compareWithPlan(db, read);
+	// Read once: what changed in the portal since the export, for every comparison below.
+	const since = await revisionsSinceExport(db, read.exportedRevision);
+	const { current, creates, diff } = await compareWithPlan(db, read, since);
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
 	// A workbook read with refused cells: its indicator rows refused are not compared (a refused
 	// « Nature » reads as another nature, not as a change the person made).
@@ -307,13 +309,13 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const compared = diff.changes.filter(
 		(c) => c.entity !== 'indicator' || !refusedIndicators.has(c.key)
 	);
-	const outdated = await changedSinceExport(db, read.exportedRevision, compared);
+	const outdated = await changedSinceExport(db, since, compared);
 	const meaning = await indicatorMeaningChecks(db, read.model, compared);
 	const retired = retiredOrganisationProblems(
 		current,
 		read.model,
 		read.organisationRows,
-		await leftSinceExport(db, read.exportedRevision)
+		await leftSinceExport(db, since)
 	);
 	const twins = twinTitleProblems(current, read.model, read.ficheRows);
 	const names = await organisationNameProblems(
@@ -397,7 +399,8 @@ async function readWithinLimits(
 /** The plan as read (rows refused aside) compared with the plan today. */
 async function compareWithPlan(
 	db: Executor,
-	read: { model: PlanModel; ficheRows: Map<string, number>; exportedRevision: number | null }
+	read: { model: PlanModel; ficheRows: Map<string, number>; exportedRevision: number | null },
+	since: RevisionAfter[]
 ) {
 	const [current, retiredFiches, retiredIndicators, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
@@ -425,7 +428,7 @@ async function compareWithPlan(
 		formerCodes,
 		movedSinceExport,
 		indicatorIds: (await loadPlanIds(db)).indicators,
-		...(await ficheEventsSinceExport(db, exported))
+		...(await ficheEventsSinceExport(db, exported, since))
 	});
 	return { current, creates, diff };
 }
@@ -723,12 +726,10 @@ const WORKBOOK_READ_LIMIT_MS = 30_000;
  */
 async function changedSinceExport(
 	db: Executor,
-	exported: number | null,
+	revisions: RevisionAfter[],
 	changes: EntityChange[]
 ): Promise<string[]> {
-	if (exported === null || changes.length === 0) return [];
-	const revisions = await listRevisionsAfter(db, exported);
-	if (revisions.length === 0) return [];
+	if (revisions.length === 0 || changes.length === 0) return [];
 	const ids = await loadPlanIds(db);
 	const { latest, added } = latestRevisionOfRows(revisions, ids);
 	return changes.flatMap((change) => {
@@ -743,6 +744,17 @@ async function changedSinceExport(
 }
 
 type RevisionAfter = Awaited<ReturnType<typeof listRevisionsAfter>>[number];
+
+/**
+ * The revisions recorded after the workbook's export, latest first (none when it does not say its
+ * revision): read once per check, for every comparison with what changed since.
+ */
+async function revisionsSinceExport(
+	db: Executor,
+	exported: number | null
+): Promise<RevisionAfter[]> {
+	return exported === null ? [] : listRevisionsAfter(db, exported);
+}
 
 /** The id in the database of the row a change is of (the plan's is 1), if it has one. */
 function entityIdOf(ids: PlanIds, change: EntityChange): number | undefined {
@@ -833,7 +845,8 @@ function revisionWhenAndWho(revision: RevisionAfter): string {
  */
 async function ficheEventsSinceExport(
 	db: Executor,
-	exported: number | null
+	exported: number | null,
+	since: RevisionAfter[]
 ): Promise<{
 	abandonedSinceExport: Map<string, string>;
 	prioritySinceExport: Map<string, string>;
@@ -849,7 +862,7 @@ async function ficheEventsSinceExport(
 	for (const { code, heldOn } of events.priority)
 		if (!prioritySinceExport.has(code))
 			prioritySinceExport.set(code, `par la séance du ${formatDate(heldOn)}`);
-	const retiredSinceExport = await indicatorStatesSinceExport(db, exported);
+	const retiredSinceExport = await indicatorStatesSinceExport(db, since);
 	return { abandonedSinceExport, prioritySinceExport, retiredSinceExport };
 }
 
@@ -868,10 +881,8 @@ interface LeftSinceExport {
 	retired: Map<string, string>;
 }
 
-async function leftSinceExport(db: Executor, exported: number | null): Promise<LeftSinceExport> {
+async function leftSinceExport(db: Executor, revisions: RevisionAfter[]): Promise<LeftSinceExport> {
 	const left = { merged: new Map<string, string>(), retired: new Map<string, string>() };
-	if (exported === null) return left;
-	const revisions = await listRevisionsAfter(db, exported);
 	if (revisions.length === 0) return left;
 	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
 	for (const revision of revisions) {
@@ -895,11 +906,11 @@ async function leftSinceExport(db: Executor, exported: number | null): Promise<L
  */
 async function indicatorStatesSinceExport(
 	db: Executor,
-	exported: number
+	revisions: RevisionAfter[]
 ): Promise<Map<string, string>> {
 	const keys = new Map([...(await loadPlanIds(db)).indicators].map(([key, id]) => [id, key]));
 	const changed = new Map<string, string>();
-	for (const revision of await listRevisionsAfter(db, exported))
+	for (const revision of revisions)
 		for (const { field } of JSON.parse(revision.changes) as { field: string }[]) {
 			const state = /^indicator\.(\d+)\.state$/.exec(field)?.[1];
 			const id =
