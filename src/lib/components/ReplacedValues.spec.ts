@@ -14,7 +14,8 @@ const replaced: ShownReplacedValue = {
 	comment: null,
 	replacedBy: 12,
 	replacedAt: '2026-11-02T10:00:00.000Z',
-	replacement: 4
+	replacement: 4,
+	replacedByOrganisation: null
 };
 
 const shown = (value: ShownReplacedValue) =>
@@ -29,6 +30,18 @@ describe('a value of an update that a later validation replaced', () => {
 		expect(body).toContain('<a href="/espace/suivis/12">mise à jour n°\u00a012</a>');
 		// Joined where a line breaks: « : », the day, the number.
 		expect(body).toContain('territoires\u00a0: 3\u00a0au 1er\u00a0octobre\u00a02026');
+	});
+
+	it('names the other organisation whose value replaced it, linked or not', () => {
+		const body = shown({ ...replaced, replacedBy: null, replacedByOrganisation: 'SDAIL' });
+		expect(shownText(body)).toBe(
+			'Nombre de territoires : 3 au 1er octobre 2026 — remplacée le 2 novembre 2026 par la valeur de SDAIL, 4'
+		);
+		// Replaced in its turn since: the organisation still said, without a value.
+		const again = { ...replaced, replacement: null, replacedByOrganisation: 'SDAIL' };
+		expect(shownText(shown(again))).toBe(
+			'Nombre de territoires : 3 au 1er octobre 2026 — remplacée le 2 novembre 2026 par la valeur de SDAIL (mise à jour n° 12)'
+		);
 	});
 
 	it('names no update the person may not open, nor a value replaced in its turn', () => {

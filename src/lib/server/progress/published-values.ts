@@ -13,10 +13,16 @@ import {
 /**
  * A value of an update that a later validation replaced, as the update's page shows it:
  * `replacedBy`, the later update, only when the person may open it (staff, or a partner whose
- * organisation wrote it); null, the page says when, not which.
+ * organisation wrote it); null, the page says when, not which. `replacedByOrganisation`, the name
+ * of the organisation whose update replaced it when that is another than the update's own (public:
+ * the fiche's history names who reported each validated update); null for a self-correction.
  */
-export type ShownReplacedValue = Omit<ReplacedValue, 'replacedBy' | 'replacedByOrganisationId'> & {
+export type ShownReplacedValue = Omit<
+	ReplacedValue,
+	'replacedBy' | 'replacedByOrganisationId' | 'replacedByOrganisationName'
+> & {
 	replacedBy: number | null;
+	replacedByOrganisation: string | null;
 };
 
 /**
@@ -26,11 +32,11 @@ export type ShownReplacedValue = Omit<ReplacedValue, 'replacedBy' | 'replacedByO
 export async function replacedValuesOf(
 	db: Executor,
 	user: User,
-	update: { id: number; ficheOrganisationIds: number[] }
+	update: { id: number; organisationId: number | null; ficheOrganisationIds: number[] }
 ): Promise<ShownReplacedValue[]> {
 	const staff = can(user, 'queue.view');
 	return (await listReplacedValues(db, update.id)).map(
-		({ replacedBy, replacedByOrganisationId, ...value }) => ({
+		({ replacedBy, replacedByOrganisationId, replacedByOrganisationName, ...value }) => ({
 			...value,
 			replacedBy:
 				staff ||
@@ -39,7 +45,9 @@ export async function replacedValuesOf(
 					updateOrganisationId: replacedByOrganisationId
 				})
 					? replacedBy
-					: null
+					: null,
+			replacedByOrganisation:
+				replacedByOrganisationId === update.organisationId ? null : replacedByOrganisationName
 		})
 	);
 }

@@ -20,7 +20,13 @@ import {
 	saveProgressForm,
 	saveProgressUpdate
 } from './service';
-import { createPartner, createProgressCast, progressFormData, progressInput } from './testing';
+import {
+	createPartner,
+	createProgressCast,
+	progressFormData,
+	progressInput,
+	submittedWith
+} from './testing';
 
 let db: Db;
 let cdg: User;
@@ -43,19 +49,8 @@ const measured = (measuredOn: string, value: number): MeasurementInput => ({
 	comment: null
 });
 
-/** An update of 9-1 by `user` carrying `measurements`, submitted: its id. */
-async function submitted(user: User, ...measurements: MeasurementInput[]): Promise<number> {
-	const saved = await saveProgressUpdate(
-		db,
-		user,
-		'9-1',
-		null,
-		progressInput({ measurements }),
-		null
-	);
-	if (!saved.ok) throw new Error(saved.message);
-	return saved.value.id;
-}
+const submitted = (user: User, ...measurements: MeasurementInput[]) =>
+	submittedWith(db, user, ...measurements);
 
 const decide = (id: number, decision: 'validate' | 'return') =>
 	reviewProgressUpdate(
@@ -83,7 +78,10 @@ describe('one published value per indicator and day', () => {
 				measuredOn: '2026-10-01',
 				value: 3,
 				updateId: first,
-				validatedAt: '2026-11-02T10:00:00.000Z'
+				validatedAt: '2026-11-02T10:00:00.000Z',
+				// Who published it: the review page names another organisation than the submitter's.
+				organisationId: cdg.organisationId,
+				organisationName: 'CDG46'
 			})
 		]);
 		expect(await decide(correction, 'validate')).toEqual({ ok: true });
@@ -182,19 +180,48 @@ describe('one published value per indicator and day', () => {
 			replacement: 4
 		};
 		const ficheId = (await findFicheForReporting(db, '9-1'))!.id;
-		const update = { id: first, ficheOrganisationIds: await findFicheOrganisationIds(db, ficheId) };
+		const update = {
+			id: first,
+			organisationId: cdg.organisationId,
+			ficheOrganisationIds: await findFicheOrganisationIds(db, ficheId)
+		};
+		// Replaced by another organisation's value: both pages name it (its reports are public).
 		expect(await replacedValuesOf(db, admin, update)).toEqual([
-			{ ...shown, replacedBy: correction }
+			{ ...shown, replacedBy: correction, replacedByOrganisation: 'SDAIL' }
 		]);
-		expect(await replacedValuesOf(db, cdg, update)).toEqual([{ ...shown, replacedBy: null }]);
+		expect(await replacedValuesOf(db, cdg, update)).toEqual([
+			{ ...shown, replacedBy: null, replacedByOrganisation: 'SDAIL' }
+		]);
 		// Replaced in its turn: the correction's page says by which update, without a value.
 		const again = await submitted(cdg, measured('2026-10-01', 5));
 		await decide(again, 'validate');
 		expect(await replacedValuesOf(db, cdg, update)).toEqual([
-			{ ...shown, replacedBy: null, replacement: null }
+			{ ...shown, replacedBy: null, replacement: null, replacedByOrganisation: 'SDAIL' }
 		]);
-		expect(await replacedValuesOf(db, sdail, { ...update, id: correction })).toEqual([
-			{ ...shown, comment: null, value: 4, replacement: 5, replacedBy: null }
+		const sdailUpdate = { ...update, id: correction, organisationId: sdail.organisationId };
+		expect(await replacedValuesOf(db, sdail, sdailUpdate)).toEqual([
+			{
+				...shown,
+				comment: null,
+				value: 4,
+				replacement: 5,
+				replacedBy: null,
+				replacedByOrganisation: 'CDG46'
+			}
+		]);
+		// Corrected by its own organisation: no organisation named (a self-correction).
+		expect(await replacedValuesOf(db, admin, { ...update, id: again })).toEqual([]);
+		const fourth = await submitted(cdg, measured('2026-10-01', 6));
+		await decide(fourth, 'validate');
+		expect(await replacedValuesOf(db, cdg, { ...update, id: again })).toEqual([
+			{
+				...shown,
+				comment: null,
+				value: 5,
+				replacement: 6,
+				replacedBy: fourth,
+				replacedByOrganisation: null
+			}
 		]);
 	});
 

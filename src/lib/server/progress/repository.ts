@@ -898,15 +898,27 @@ export async function listValuesOfIndicators(
 		.execute();
 }
 
+/** A published value a validation replaces, with the organisation whose update published it. */
+export interface ReplacedMeasurement extends PublishedMeasurement {
+	organisationId: number | null;
+	organisationName: string | null;
+}
+
 /**
  * The published values that update `updateId`'s would replace once validated: of another validated
- * update, for the same indicator and the same day (one published value per indicator and day).
+ * update, for the same indicator and the same day (one published value per indicator and day), with
+ * the organisation that published each (the review page names another than the submitter's).
  */
 export async function findReplacedMeasurements(
 	db: Executor,
 	updateId: number
-): Promise<PublishedMeasurement[]> {
+): Promise<ReplacedMeasurement[]> {
 	return publishedMeasurements(db)
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'progress_update.organisation_id as organisationId',
+			'organisation.name as organisationName'
+		])
 		.where('measurement.progress_update_id', '!=', updateId)
 		.where((eb) =>
 			eb.exists(
@@ -964,9 +976,10 @@ export async function setReplacedMeasurementsAside(
 
 /** A value of an update that a later validated update replaced, as the update's page names it. */
 export interface ReplacedValue extends UpdateMeasurement {
-	/** The update whose validation replaced it, and its organisation (who may see it). */
+	/** The update whose validation replaced it, and its organisation (who may see it, its name). */
 	replacedBy: number;
 	replacedByOrganisationId: number | null;
+	replacedByOrganisationName: string | null;
 	/** When that update was validated. */
 	replacedAt: string | null;
 	/** The value that replaced it; null when it was replaced in its turn. */
@@ -979,6 +992,7 @@ export async function listReplacedValues(db: Executor, updateId: number): Promis
 		.selectFrom('replaced_measurement as replaced')
 		.innerJoin('indicator', 'indicator.id', 'replaced.indicator_id')
 		.innerJoin('progress_update as later', 'later.id', 'replaced.replaced_by')
+		.leftJoin('organisation as replacer', 'replacer.id', 'later.organisation_id')
 		.leftJoin('measurement as next', (join) =>
 			join
 				.onRef('next.progress_update_id', '=', 'replaced.replaced_by')
@@ -995,6 +1009,7 @@ export async function listReplacedValues(db: Executor, updateId: number): Promis
 			'replaced.comment',
 			'replaced.replaced_by as replacedBy',
 			'later.organisation_id as replacedByOrganisationId',
+			'replacer.name as replacedByOrganisationName',
 			'later.validated_at as replacedAt',
 			'next.value as replacement'
 		])

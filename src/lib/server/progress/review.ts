@@ -62,7 +62,11 @@ export async function reviewContext(db: Executor, viewer: User, updateId: number
 		// The published values its own replace once validated (one per indicator and day).
 		replaced: submitted ? await findReplacedMeasurements(db, update.id) : [],
 		// Its own values that a later validation replaced: shown as such, not dropped.
-		replacedOwn: await replacedValuesOf(db, viewer, { id: update.id, ficheOrganisationIds: [] }),
+		replacedOwn: await replacedValuesOf(db, viewer, {
+			id: update.id,
+			organisationId: update.organisationId,
+			ficheOrganisationIds: []
+		}),
 		// For its status and its advancement: the day of the validated update that keeps setting it.
 		superseded: {
 			status: laterThan(stating.status, update.status !== null),

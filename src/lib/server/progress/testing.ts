@@ -1,4 +1,4 @@
-import type { ProgressInput } from '../../schemas/progress-update';
+import type { MeasurementInput, ProgressInput } from '../../schemas/progress-update';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
@@ -64,6 +64,24 @@ export async function preparedUpdate(
 	const input = { updateId: id, version: 1, decision, comment: 'Précisez les dates.' } as const;
 	must(await reviewProgressUpdate(db, admin, input, null));
 	return { id, version: 2 };
+}
+
+/** An update of 9-1 by `user` carrying `measurements`, submitted: its id. */
+export async function submittedWith(
+	db: Db,
+	user: User,
+	...measurements: MeasurementInput[]
+): Promise<number> {
+	const saved = await saveProgressUpdate(
+		db,
+		user,
+		'9-1',
+		null,
+		progressInput({ measurements }),
+		null
+	);
+	if (!saved.ok) throw new Error(saved.message);
+	return saved.value.id;
 }
 
 export function progressInput(overrides: Partial<ProgressInput> = {}): ProgressInput {

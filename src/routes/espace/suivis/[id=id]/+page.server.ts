@@ -63,7 +63,11 @@ export const load: PageServerLoad = async (event) => {
 			measurements: update.measurements
 		},
 		// Its values that a later validation replaced: shown as such, not dropped.
-		replaced: await replacedValuesOf(getDb(), user, { id: update.id, ficheOrganisationIds }),
+		replaced: await replacedValuesOf(getDb(), user, {
+			id: update.id,
+			organisationId: update.organisationId,
+			ficheOrganisationIds
+		}),
 		carried,
 		canWithdraw,
 		canDiscard
