@@ -204,6 +204,12 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	const text = await lastMail(INVITEE.email, /Nouveau mot de passe/);
 	expect(text).toContain('30\u00a0minutes');
 	const link = linkIn(text, '/mot-de-passe-oublie');
+	// The link opened in two more tabs first, with and without script: used in this one meanwhile.
+	const staleTab = await anonymous(browser);
+	const noScript = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+	const staleNoScript = await noScript.newPage();
+	for (const stale of [staleTab, staleNoScript]) await stale.goto(link);
+	await waitForHydration(staleTab);
 	await page.goto(link);
 	await waitForHydration(page);
 	await expectNoAxeViolations(page);
@@ -218,6 +224,25 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	// Single use.
 	const again = await page.request.get(link);
 	expect(again.status()).toBe(410);
+	// The tabs opened before, sent now: the page the link opens on now, with its way out, not a
+	// refusal above a form that can no longer be sent.
+	for (const stale of [staleTab, staleNoScript]) {
+		await stale.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.first);
+		await stale.getByLabel('Nouveau mot de passe, encore une fois').fill(INVITEE.first);
+		await stale.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+		await expect(stale.getByRole('heading', { level: 1 })).toHaveText(
+			'Lien expiré ou déjà utilisé'
+		);
+		// The script puts the focus on it, as on any error page drawn in place of a form's page.
+		if (stale === staleTab) await expect(stale.getByRole('heading', { level: 1 })).toBeFocused();
+		await expect(stale.getByRole('button', { name: 'Enregistrer mon mot de passe' })).toHaveCount(
+			0
+		);
+		await stale.getByRole('link', { name: 'Demander un nouveau lien' }).click();
+		await expect(stale).toHaveURL(/\/mot-de-passe-oublie$/);
+	}
+	await staleTab.context().close();
+	await noScript.close();
 	await signInThroughForm(await anonymous(browser), {
 		email: INVITEE.email,
 		name: INVITEE.name,

@@ -32,17 +32,31 @@ export interface SingleUseTokenPassword {
 	invalidNext: { href: string; label: string };
 }
 
+/**
+ * The page's 410 Gone, with the way out of its link (`invalidNext`): a link used, expired or made
+ * up, at opening as when its form is sent (used meanwhile in another tab, replaced, expired).
+ */
+function gone(flow: SingleUseTokenPassword): never {
+	error(410, { message: flow.invalidMessage, next: flow.invalidNext });
+}
+
 /** The page's load: the account the link opens, or 410 Gone. */
 export async function loadTokenAccount(token: string, flow: SingleUseTokenPassword) {
 	const found = await flow.find(getDb(), token);
-	if (!found) error(410, { message: flow.invalidMessage, next: flow.invalidNext });
+	if (!found) gone(flow);
 	return {
 		account: { name: found.user.name, email: found.user.email },
 		renewing: found.renewing ?? false
 	};
 }
 
-/** The page's action: checks the new password, uses the token, signs in and goes home. */
+/**
+ * The page's action: checks the new password, uses the token, signs in and goes home. A link that
+ * no longer opens an account (used in another tab since the page was opened, replaced by a newer
+ * one, expired) answers the page's 410 as at opening (`gone`), whatever was typed: an `error` the
+ * page's script draws as that page (enhanceOnce), rather than a refusal above a form that can no
+ * longer be sent.
+ */
 export async function setPasswordFromToken(
 	event: RequestEvent<{ token: string }>,
 	flow: SingleUseTokenPassword
@@ -53,10 +67,11 @@ export async function setPasswordFromToken(
 		InvitationSchema
 	);
 	if (!data || Object.keys(errors).length > 0) {
+		const found = await flow.find(getDb(), event.params.token);
+		if (!found) gone(flow);
 		// Every message that applies at once: a password too short and mistyped hears both.
 		if (!errors.password && values.password) {
-			const found = await flow.find(getDb(), event.params.token);
-			const refusal = checkPasswordPolicy(values.password, passwordContext(found?.user));
+			const refusal = checkPasswordPolicy(values.password, passwordContext(found.user));
 			if (refusal) errors.password = refusal;
 		}
 		return invalidFormAnswer(errors); // passwords are never given back
@@ -67,6 +82,8 @@ export async function setPasswordFromToken(
 		data.password,
 		safeClientAddress(event)
 	);
+	// The service finds the link gone (or used between its check and its transaction): 410.
+	if (!result.ok && result.status === 410) gone(flow);
 	if (!result.ok) return refusalAnswer(result);
 	const { token, session, user } = result.value;
 	setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
