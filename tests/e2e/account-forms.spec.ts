@@ -76,6 +76,10 @@ test('an admin cannot give a commission account an organisation; the invitation 
 		'Le mot de passe doit compter au moins 12 caractères.',
 		'Les deux saisies du mot de passe ne correspondent pas.'
 	]);
+	// Both fields emptied, as without script, and the focus on the summary (forgetPasswordsOnRefusal).
+	await expect(summary).toBeFocused();
+	await expect(invited.getByLabel(/^Mot de passe \(/)).toHaveValue('');
+	await expect(invited.getByLabel('Mot de passe, encore une fois')).toHaveValue('');
 	await expectNoAxeViolations(invited);
 	await screenshot(invited, testInfo.outputPath('invitation-erreurs.png'));
 	await context.close();
@@ -219,6 +223,13 @@ test('/compte tells every rule a password change breaks at once', async ({ page 
 		})
 	).toBeVisible();
 	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();
+	// The three fields emptied, as the page sent without script shows them (no password is given
+	// back), and the focus on the summary at the top, where that page opens.
+	for (const field of ['#current', '#next', '#confirm'])
+		await expect(page.locator(field)).toHaveValue('');
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'Le mot de passe n’a pas été changé' })
+	).toBeFocused();
 	// Refused by the service (the current password is wrong): the weak password is told as well.
 	await change('pas le bon', 'court', 'court');
 	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();

@@ -10,8 +10,11 @@
 // - alerts.ts: the French alert of a form whose answer did nothing, the typing of a form gone
 //   shown back, the alerts left behind outside any form (removeLeftBehind);
 // - focus.ts: where the focus goes after an answer, never taken from a person who moved it;
-// - read-again.ts: the submit functions that read the page's data again after a refusal.
+// - read-again.ts: the submit functions that read the page's data again after a refusal;
+// - passwords.ts: the submit function of the forms that set a password (their fields emptied on a
+//   refusal, as without script).
 export { enhanceOnce } from './send-once';
+export { forgetPasswordsOnRefusal } from './passwords';
 export { removeLeftBehind } from './alerts';
 export {
 	readAgainOnConflict,
