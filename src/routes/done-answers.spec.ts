@@ -431,14 +431,54 @@ describe('one’s own account’s forms sent without script', () => {
 				}
 			).done;
 		expect(await read('?fait=preferences')).toEqual({ preferencesSaved: true, keptMeanwhile: [] });
-		// Only the role's categories, by their keys: any other text of the address is no label.
-		expect(
-			await read('?fait=preferences&gardee=validations&gardee=<b>x</b>&gardee=commission')
-		).toEqual({
+		// Named in a crafted link: « validations » was changed by this very save, « commission »
+		// by none; neither was kept meanwhile.
+		expect(await read('?fait=preferences&gardee=validations&gardee=commission')).toEqual({
 			preferencesSaved: true,
-			keptMeanwhile: [expect.stringMatching(/^Validations/), expect.stringMatching(/^Commission/)]
+			keptMeanwhile: []
 		});
 		expect(await read('?fait=mot-de-passe&sessions=-1')).toBeNull();
+	});
+
+	it('name as kept only a choice the journal shows made elsewhere meanwhile and left by the save', async () => {
+		const paul = await withSession(portal.db, await createTestUser(portal.db, PEOPLE.paul));
+		const ALL_SHOWN = { shown_reminders: 'on', shown_validations: 'on', shown_commission: 'on' };
+		// Another tab turns the commission's mail off…
+		await routeAnswer(() =>
+			postAction(own.actions.preferences, ACCOUNT, paul, {
+				reminders: 'on',
+				validations: 'on',
+				...ALL_SHOWN
+			})
+		);
+		// …then this one, opened before, turns the reminders off: the commission's choice is kept.
+		const answer = await routeAnswer(() =>
+			postAction(own.actions.preferences, ACCOUNT, paul, {
+				validations: 'on',
+				commission: 'on',
+				...ALL_SHOWN
+			})
+		);
+		expect(answer).toMatchObject({
+			status: 303,
+			location: '/compte?fait=preferences&gardee=commission'
+		});
+		const read = async (search: string) =>
+			(
+				(await own.load(routeEvent(`/compte${search}`, ACCOUNT.route, {}, paul))) as {
+					done: { keptMeanwhile: string[] };
+				}
+			).done.keptMeanwhile;
+		expect(await read('?fait=preferences&gardee=commission')).toEqual([
+			expect.stringMatching(/^Commission/)
+		]);
+		// Only the role's categories, by their keys: any other text of the address is no label; the
+		// reminders, changed by this save, and the validations, by none, are not said kept.
+		expect(
+			await read(
+				'?fait=preferences&gardee=reminders&gardee=validations&gardee=<b>x</b>&gardee=commission'
+			)
+		).toEqual([expect.stringMatching(/^Commission/)]);
 	});
 });
 

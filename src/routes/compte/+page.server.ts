@@ -15,6 +15,7 @@ import { latestOwnAct } from '$lib/server/audit/repository';
 import {
 	CATEGORIES_BY_ROLE,
 	categoryLabel,
+	keptMeanwhileJournaled,
 	mailPreferences,
 	updateMailPreferences
 } from '$lib/server/mail/preferences';
@@ -45,20 +46,20 @@ export const load: PageServerLoad = async (event) => {
 /**
  * A form sent without script led here (doneAnswer): its confirmation, as the script draws it from
  * the form's answer, only as far as it is true now. The preferences shown are those stored: saved,
- * whatever the link. The categories kept meanwhile, named by their keys, when the journal holds a
- * change of this account's preferences in the last minutes (a link crafted, or opened later, names
- * none); the password changed, when the journal holds its change in the last minutes with as many
- * other sessions closed.
+ * whatever the link. The categories kept meanwhile, named by their keys, only as far as the
+ * journal shows them kept in the last minutes (keptMeanwhileJournaled: a link crafted, or opened
+ * later, names no choice that was not made); the password changed, when the journal holds its
+ * change in the last minutes with as many other sessions closed.
  */
-async function doneOf(url: URL, { id, role }: User) {
+async function doneOf(url: URL, user: User) {
+	const { id, role } = user;
 	const done = doneMarker(url, ['preferences', 'mot-de-passe']);
 	if (done === 'preferences') {
-		const kept = markerKeys(url, 'gardee', CATEGORIES_BY_ROLE[role]);
-		const changed =
-			kept.length > 0 && (await latestOwnAct(getDb(), id, 'mail.preferences', markerFreshSince()));
+		const named = markerKeys(url, 'gardee', CATEGORIES_BY_ROLE[role]);
+		const kept = await keptMeanwhileJournaled(getDb(), user, named, markerFreshSince());
 		return {
 			preferencesSaved: true as const,
-			keptMeanwhile: changed ? kept.map((c) => categoryLabel(c, role)) : []
+			keptMeanwhile: kept.map((c) => categoryLabel(c, role))
 		};
 	}
 	const endedSessions = markerCount(url, 'sessions');

@@ -431,6 +431,32 @@ export async function latestOwnAct(
 }
 
 /**
+ * The states « avant » and « après » of the events of `action` by `actorId` on their own account
+ * journaled at or after `since`, the latest first (at most 20: a few minutes of one person's
+ * acts). A page's confirmation read from its address checks by them what an act left as it was.
+ */
+export async function ownActStates(
+	db: Executor,
+	actorId: number,
+	action: AuditAction,
+	since: Date
+): Promise<{ before: unknown; after: unknown }[]> {
+	const rows = await db
+		.selectFrom('audit_event')
+		.select(['before_state as before', 'after_state as after'])
+		.where('action', '=', action)
+		.where('actor_id', '=', actorId)
+		.where('occurred_at', '>=', since.toISOString())
+		.where('target_type', '=', 'compte')
+		.where('target_id', '=', String(actorId))
+		.orderBy('id', 'desc')
+		.limit(20)
+		.execute();
+	const read = (state: string | null): unknown => (state === null ? null : JSON.parse(state));
+	return rows.map((row) => ({ before: read(row.before), after: read(row.after) }));
+}
+
+/**
  * How many elements the latest import of the plan by `actorId` recorded, read from its journal
  * entry (one change a row of `after`); undefined when that person never imported the plan.
  */

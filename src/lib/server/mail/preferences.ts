@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
-import { recordAudit, roleHeldAt } from '../audit/repository';
+import { ownActStates, recordAudit, roleHeldAt } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
 import { outdatedCampaignMail } from '../campaigns/service';
 import { ok, refuse, type Result } from '../result';
@@ -99,6 +99,30 @@ export async function updateMailPreferences(
 		});
 		return ok({ preferences, kept });
 	});
+}
+
+/**
+ * Of `named` (the categories a save sent without script names in its address as kept, doneAnswer),
+ * those the journal shows kept: the person's latest change of their preferences since `since` left
+ * each as it was, and an earlier change of theirs since then changed it (in another tab, or by the
+ * unsubscribe link of a mail). A link crafted, or opened again later, names no choice that was not
+ * made so; a save that changed nothing journals nothing, and its address's choices are not said.
+ */
+export async function keptMeanwhileJournaled(
+	db: Db,
+	user: User,
+	named: readonly Category[],
+	since: Date
+): Promise<Category[]> {
+	if (named.length === 0) return [];
+	const [latest, ...earlier] = await ownActStates(db, user.id, 'mail.preferences', since);
+	if (!latest) return [];
+	const changed = ({ before, after }: { before: unknown; after: unknown }, category: Category) =>
+		(before as Partial<Preferences> | null)?.[category] !==
+		(after as Partial<Preferences> | null)?.[category];
+	return named.filter(
+		(category) => !changed(latest, category) && earlier.some((states) => changed(states, category))
+	);
 }
 
 /** A link no longer valid (410): its page says « Lien expiré ou déjà utilisé » and leads to /compte. */
