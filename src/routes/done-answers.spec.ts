@@ -172,6 +172,25 @@ describe('the séance page’s forms sent without script', () => {
 		expect((await sittingPage(other, '?fait=point-retire')).done).toBe('Point retiré.');
 	});
 
+	// Review s61: one journal action records every change of the agenda, and « Point retiré » was
+	// said after a point added, or a point added after one removed.
+	it('say « Point retiré » only when this person’s latest change of the agenda removed a point', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		const at = idRoute(SITTING, id);
+		const addFree = (title: string) =>
+			routeAnswer(() => postAction(sitting.actions.addFree, at, portal.admin, { title }));
+		await addFree('Questions diverses');
+		expect((await sittingPage(id, '?fait=point-retire')).done).toBeNull();
+		expect((await sittingPage(id, '?fait=point-ajoute')).done).toBe('Point ajouté.');
+		const [item] = (await findSitting(portal.db, id))!.items;
+		await routeAnswer(() =>
+			postAction(sitting.actions.removeItem, at, portal.admin, { itemId: String(item!.id) })
+		);
+		expect((await sittingPage(id, '?fait=point-retire')).done).toBe('Point retiré.');
+		await addFree('Point sur le très haut débit');
+		expect((await sittingPage(id, '?fait=point-retire')).done).toBeNull();
+	});
+
 	it('confirm nothing to a reader who may not send them: a link to a closed séance with ?fait=', async () => {
 		const { sittingId, itemId } = await heldSitting(portal.db, portal.admin, { closed: true });
 		const paul = await createTestUser(portal.db, PEOPLE.paul);

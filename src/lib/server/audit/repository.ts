@@ -402,7 +402,8 @@ export async function roleHeldAt(
 /**
  * The latest event of `action` by `actorId` (on `target`, an account or a séance, when given)
  * journaled at or after `since`, with the `count` its « après » records (null when it records
- * none); null when none was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
+ * none) and whether it took something away (`removed`: an « avant » and no « après », as a point
+ * withdrawn from a séance's agenda records it); null when none was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
  * state cannot show.
  */
 export async function latestOwnAct(
@@ -411,10 +412,10 @@ export async function latestOwnAct(
 	action: AuditAction,
 	since: Date,
 	target?: { type: 'compte' | 'séance'; id: number }
-): Promise<{ count: number | null } | null> {
+): Promise<{ count: number | null; removed: boolean } | null> {
 	const row = await db
 		.selectFrom('audit_event')
-		.select('after_state as after')
+		.select(['before_state as before', 'after_state as after'])
 		.where('action', '=', action)
 		.where('actor_id', '=', actorId)
 		.where('occurred_at', '>=', since.toISOString())
@@ -427,7 +428,10 @@ export async function latestOwnAct(
 	if (!row) return null;
 	const after: unknown = row.after === null ? null : JSON.parse(row.after);
 	const count = (after as { count?: unknown } | null)?.count;
-	return { count: typeof count === 'number' ? count : null };
+	return {
+		count: typeof count === 'number' ? count : null,
+		removed: row.before !== null && row.after === null
+	};
 }
 
 /**

@@ -724,6 +724,7 @@ export async function findAgendaItem(db: Executor, sittingId: number, itemId: nu
 		.select([
 			'agenda_item.id',
 			'agenda_item.fiche_id as ficheId',
+			'agenda_item.title',
 			'fiche.code',
 			'fiche.priority',
 			'fiche.status'

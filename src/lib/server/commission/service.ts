@@ -734,16 +734,19 @@ export async function removeAgendaItem(
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		if (!(await findAgendaItem(trx, sittingId, itemId)))
-			return refuse(404, AGENDA_ITEM_GONE_MESSAGE);
+		const item = await findAgendaItem(trx, sittingId, itemId);
+		if (!item) return refuse(404, AGENDA_ITEM_GONE_MESSAGE);
 		if (await agendaItemHasDecision(trx, itemId))
 			return refuse(409, 'Ce point porte déjà des décisions : il reste à l’ordre du jour.');
 		await deleteAgendaItem(trx, itemId);
+		// A `before` and no `after`: the journal shows what went, and the page's « point retiré »
+		// (heldMarker) tells this act from the agenda's other changes.
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.agenda',
 			target: { type: 'séance', id: sittingId },
 			summary: `Point retiré de l’ordre du jour (n° ${itemId})`,
+			before: item.code !== null ? { fiche: item.code } : { title: item.title },
 			clientAddress
 		});
 		return ok();

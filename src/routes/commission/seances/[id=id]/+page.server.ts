@@ -228,7 +228,8 @@ const DONE_ACTS = {
 /**
  * The key a form sent without script left in the address (doneAnswer), when the journal holds its
  * act by `reader` on this séance since `markerFreshSince()`: a link sent later, or crafted, says
- * nothing.
+ * nothing. « Point retiré » only when that person's latest change of the agenda removed a point
+ * (its entry has an « avant » and no « après », removeAgendaItem): one action journals them all.
  */
 async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number) {
 	const marker = doneMarker(url, DONE_KEYS);
@@ -237,9 +238,8 @@ async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number)
 	const onSitting = action.startsWith('decision.')
 		? undefined
 		: { type: 'séance' as const, id: sittingId };
-	return (await latestOwnAct(getDb(), reader.id, action, markerFreshSince(), onSitting))
-		? marker
-		: null;
+	const act = await latestOwnAct(getDb(), reader.id, action, markerFreshSince(), onSitting);
+	return act && (marker !== 'point-retire' || act.removed) ? marker : null;
 }
 
 /**
