@@ -140,6 +140,12 @@ interface DiffOptions {
 	 */
 	retiredSinceExport?: Map<string, string>;
 	/**
+	 * The axes, orientations and objectives added after the workbook's export, by « entity:key »
+	 * (« axis:sobriete »): « le 4 décembre 2026 par … ». The workbook, which has no row for them, is
+	 * out of date: they are not rows the person took out.
+	 */
+	structureAddedSinceExport?: Map<string, string>;
+	/**
 	 * The ids of the plan's indicators by « fiche#N »: an indicator's lines name it
 	 * (`indicator.<id>.label`), as its fiche's form does.
 	 */
@@ -154,9 +160,19 @@ export function diffPlans(
 ): PlanDiff {
 	const parts: PlanDiff[] = [
 		comparePlanInfo(current.plan, next.plan),
-		compareLevel(AXES, current.axes, next.axes),
-		compareLevel(ORIENTATIONS, current.orientations, next.orientations),
-		compareLevel(OBJECTIVES, current.objectives, next.objectives),
+		compareLevel(AXES, current.axes, next.axes, options.structureAddedSinceExport),
+		compareLevel(
+			ORIENTATIONS,
+			current.orientations,
+			next.orientations,
+			options.structureAddedSinceExport
+		),
+		compareLevel(
+			OBJECTIVES,
+			current.objectives,
+			next.objectives,
+			options.structureAddedSinceExport
+		),
 		compareOrganisations(current, next),
 		compareFiches(current, next, options),
 		compareIndicators(current, next, options)
@@ -205,6 +221,8 @@ interface Level<T> {
 	/** Whether the rows' order is the records' (« Ordre »): not for objectives, by number. */
 	ordered: boolean;
 	what: string;
+	/** « ajouté », « ajoutée ». */
+	added: string;
 }
 
 const AXES: Level<PlanModel['axes'][number]> = {
@@ -218,7 +236,8 @@ const AXES: Level<PlanModel['axes'][number]> = {
 	],
 	parent: () => '',
 	ordered: true,
-	what: 'l’axe'
+	what: 'l’axe',
+	added: 'ajouté'
 };
 
 const ORIENTATIONS: Level<PlanModel['orientations'][number]> = {
@@ -232,7 +251,8 @@ const ORIENTATIONS: Level<PlanModel['orientations'][number]> = {
 	],
 	parent: (o) => o.axis,
 	ordered: true,
-	what: 'l’orientation'
+	what: 'l’orientation',
+	added: 'ajoutée'
 };
 
 const OBJECTIVES: Level<PlanModel['objectives'][number]> = {
@@ -255,14 +275,22 @@ const OBJECTIVES: Level<PlanModel['objectives'][number]> = {
 	],
 	parent: (o) => o.orientation,
 	ordered: false,
-	what: 'l’objectif'
+	what: 'l’objectif',
+	added: 'ajouté'
 };
 
 /**
  * The records of one level of the structure: added, changed (its order too, by its row), moved
- * under another parent; one left out of the sheet is refused, an import removes none.
+ * under another parent; one left out of the sheet is refused, an import removes none — one added
+ * in the portal after the workbook's export (`addedSinceExport`, by « entity:key »: when, by whom)
+ * is the workbook out of date, not a row to put back.
  */
-function compareLevel<T>(level: Level<T>, currentItems: T[], nextItems: T[]): PlanDiff {
+function compareLevel<T>(
+	level: Level<T>,
+	currentItems: T[],
+	nextItems: T[],
+	addedSinceExport = new Map<string, string>()
+): PlanDiff {
 	const { entity, key, parent } = level;
 	const before = byKey(currentItems, key);
 	const positions = new Map(currentItems.map((item, i) => [key(item), i + 1]));
@@ -293,12 +321,23 @@ function compareLevel<T>(level: Level<T>, currentItems: T[], nextItems: T[]): Pl
 	const kept = new Set(nextItems.map(key));
 	const problems = currentItems
 		.filter((item) => !kept.has(key(item)))
-		.map((item): WorkbookProblem => ({
-			sheet: level.sheet,
-			row: null,
-			column: null,
-			message: `${level.what} « ${key(item)} » n’est plus dans la feuille : un import ne supprime ni axe, ni orientation, ni objectif (remettez sa ligne)`
-		}));
+		.map((item): WorkbookProblem => {
+			const added = addedSinceExport.get(`${entity}:${key(item)}`);
+			const removes = 'un import ne supprime ni axe, ni orientation, ni objectif';
+			return {
+				sheet: level.sheet,
+				row: null,
+				column: null,
+				...(added === undefined
+					? {
+							message: `${level.what} « ${key(item)} » n’est plus dans la feuille : ${removes} (remettez sa ligne)`
+						}
+					: {
+							message: `${level.what} « ${key(item)} » a été ${level.added} ${added}, après l’export de ce classeur, qui ne l’a pas : ${removes}`,
+							outOfDate: true as const
+						})
+			};
+		});
 	return { changes, problems };
 }
 

@@ -23,7 +23,8 @@ import { createFiche, ficheEditor, updateFiche } from './fiches';
 import { mergeOrganisations, organisationNameTaken, retireOrganisation } from './organisations';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonUnconfirmed } from '../../schemas/retire';
-import { abandonFiche, editedFiche, editedWorkbook } from './testing';
+import { saveStructure } from './structure';
+import { abandonFiche, editedFiche, editedWorkbook, newStructure } from './testing';
 
 function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
 	for (let r = 2; r <= sheet.rowCount; r++)
@@ -1790,6 +1791,54 @@ describe('plan workbook round trip', () => {
 		expect((await previewPlanImport(db, typed)).problems).toEqual([
 			'Fiche 4-2 — Autre fiche du classeur : ajout enregistré le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.'
 		]);
+	});
+
+	it('a workbook exported before an axis, an orientation and an objective were added says so, not « remettez sa ligne »', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const old = await exportPlanWorkbook(db);
+		const addedOn = new Date('2026-12-02T10:00:00Z');
+		const added = async (
+			level: 'axis' | 'orientation' | 'objective',
+			...args: Parameters<typeof newStructure>
+		) => {
+			const saved = await saveStructure(
+				db,
+				admin,
+				level,
+				null,
+				newStructure(...args),
+				null,
+				addedOn
+			);
+			if (!saved.ok) throw new Error(saved.message);
+			return saved.value.id;
+		};
+		const axis = await added('axis', 'Sobriété numérique', null, { shortName: 'sobriété' });
+		const orientation = await added('orientation', 'Numérique responsable', axis);
+		await added('objective', 'Réduire l’empreinte du numérique', orientation, {
+			synthesisLabel: 'Empreinte'
+		});
+		const since =
+			'le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui ne l’a pas : un import ne supprime ni axe, ni orientation, ni objectif.';
+		const preview = await previewPlanImport(db, old);
+		expect(preview.problems).toEqual([
+			`Feuille « Axes » : l’axe « sobriete-numerique » a été ajouté ${since}`,
+			`Feuille « Orientations » : l’orientation « numerique-responsable » a été ajoutée ${since}`,
+			`Feuille « Objectifs » : l’objectif « 18 » a été ajouté ${since}`
+		]);
+		expect(preview.outOfDate).toBe(3);
+		// Taken out of a workbook exported after it was added: the person's edit, as before.
+		const cut = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const objectives = workbook.getWorksheet('Objectifs')!;
+			objectives.spliceRows(rowOf(objectives, 18), 1);
+		});
+		const refused = await previewPlanImport(db, cut);
+		expect(refused.problems).toEqual([
+			'Feuille « Objectifs » : l’objectif « 18 » n’est plus dans la feuille : un import ne supprime ni axe, ni orientation, ni objectif (remettez sa ligne).'
+		]);
+		expect(refused.outOfDate).toBe(0);
 	});
 
 	// Review s58: the workbook let an organisation take another's former name (« ADCF », ADCF Lot's)

@@ -63,6 +63,12 @@ import {
 	listRevisionsAfter
 } from './revisions-repository';
 import {
+	revisionWhenAndWho,
+	structureAddedSinceExport,
+	whenAndWho,
+	type RevisionAfter
+} from './since-export';
+import {
 	cappedProblems,
 	describeProblem,
 	editedLatestRows,
@@ -420,6 +426,7 @@ async function compareWithPlan(
 	const movedSinceExport = new Set(
 		moves.filter((m) => exported !== null && m.revision > exported).map((m) => m.formerCode)
 	);
+	const ids = await loadPlanIds(db);
 	const diff = diffPlans(current, read.model, {
 		ficheRows: read.ficheRows,
 		retiredFiches,
@@ -427,7 +434,8 @@ async function compareWithPlan(
 		statuses,
 		formerCodes,
 		movedSinceExport,
-		indicatorIds: (await loadPlanIds(db)).indicators,
+		indicatorIds: ids.indicators,
+		structureAddedSinceExport: structureAddedSinceExport(since, ids),
 		...(await ficheEventsSinceExport(db, exported, since))
 	});
 	return { current, creates, diff };
@@ -743,8 +751,6 @@ async function changedSinceExport(
 	});
 }
 
-type RevisionAfter = Awaited<ReturnType<typeof listRevisionsAfter>>[number];
-
 /**
  * The revisions recorded after the workbook's export, latest first (none when it does not say its
  * revision): read once per check, for every comparison with what changed since.
@@ -832,12 +838,6 @@ function addedSinceExportProblem(change: EntityChange, revision: RevisionAfter):
 	return `${change.title} : ${added} ${when}, après l’export de ce classeur : ce classeur, qui ne l’a pas, ${undone}.`;
 }
 
-/** « le 4 décembre 2026 par Claire Martin (import d’un classeur) ». */
-function revisionWhenAndWho(revision: RevisionAfter): string {
-	const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
-	return `${whenAndWho(revision.createdAt, revision.userName)}${how}`;
-}
-
 /**
  * The fiches abandoned, or whose priority a sitting changed, and the indicators retired, since the
  * workbook's export (none when it does not say its revision): said as a workbook out of date, with
@@ -865,10 +865,6 @@ async function ficheEventsSinceExport(
 	const retiredSinceExport = await indicatorStatesSinceExport(db, since);
 	return { abandonedSinceExport, prioritySinceExport, retiredSinceExport };
 }
-
-/** « le 4 décembre 2026 par Claire Martin » (`by` null: the day alone). */
-const whenAndWho = (at: string, by: string | null) =>
-	`le ${formatDate(at)}${by ? ` par ${by}` : ''}`;
 
 /**
  * The organisations that left the plan since the workbook's export (none when it does not say its
