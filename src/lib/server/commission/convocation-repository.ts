@@ -1,7 +1,7 @@
 import type { Executor } from '../db';
 import type { SittingFacts } from '../db/schema';
 import { fromLiveSittings } from './repository';
-import type { ConvocationWritten } from './convocation';
+import type { ConvocationWritten } from './types';
 
 /**
  * What a séance's mailings read and write: the séance as its convocation announces it, its agenda,

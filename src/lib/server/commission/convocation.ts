@@ -38,6 +38,7 @@ import {
 	sittingMailSpent
 } from './sitting-notices';
 import { sittingHeader } from './sitting-header';
+import type { ConvocationWritten } from './types';
 
 /*
  * « Convoquer » a séance (conveneSitting): who is convened, again or not, what each reads, the
@@ -195,17 +196,6 @@ type NoticeSitting = NonNullable<Awaited<ReturnType<typeof findSittingForNotice>
 /** The séance's agenda, its concerned partners and the commission's members (`sittingAudience`). */
 type Audience = Awaited<ReturnType<typeof sittingAudience>>;
 type AgendaPoint = Audience['agenda'][number];
-
-/** What a convocation wrote, for the convener's summary (`convocationSummary`). */
-export interface ConvocationWritten {
-	members: number;
-	partners: number;
-	/** Those who turned the commission's messages off get none: counted apart, not as convened. */
-	optedOut: number;
-	released: number;
-	/** Who those are, for the convener to warn: members by name, partners by organisation. */
-	notReached: string[];
-}
 
 /**
  * « Convoquer » : mails the commission's members the agenda (its fiches with links to their review
