@@ -359,6 +359,64 @@ test('without JavaScript: taken off the fiche while writing a new update, my sav
 	await paul.context.close();
 });
 
+for (const javaScriptEnabled of [true, false])
+	test(`a draft validated while another tab of it was open: that tab offers only to save the typing as a new update, which lands on the new draft (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async ({
+		browser
+	}, testInfo) => {
+		const paul = await signedIn(browser, ACCOUNTS.partner, {
+			path: '/espace/fiches/6-1/suivi',
+			javaScriptEnabled
+		});
+		const a = paul.page;
+		await a.getByLabel('Ce qui a été fait').fill('Brouillon commun');
+		await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+		await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+		const draft = Number(new URL(a.url()).searchParams.get('brouillon'));
+
+		// Another tab submits it; staff validate it.
+		const b = await paul.context.newPage();
+		await b.goto(a.url());
+		await b.getByLabel('Ce qui a été fait').fill('Version soumise puis validée');
+		await b.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+		await expect(b).toHaveURL(/\/espace\?soumis=\d+$/);
+		await validate(draft);
+
+		// Tab A, still open on the draft, refused: one way on is offered.
+		await a.getByLabel('Ce qui a été fait').fill('Saisie de l’onglet resté ouvert');
+		await a.getByLabel('Prochaines étapes').fill('Relancer les communes');
+		await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+		await expect(a.getByRole('alert')).toContainText('validée et publiée entre-temps');
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
+		for (const refused of ['Enregistrer le brouillon', 'Soumettre à Lot numérique'])
+			await expect(a.getByRole('button', { name: refused })).toHaveCount(0);
+		await expect(a.getByRole('link', { name: 'Supprimer le brouillon' })).toHaveCount(0);
+		const asNew = a.getByRole('button', {
+			name: 'Enregistrer ma saisie comme nouvelle mise à jour'
+		});
+		await expect(asNew).toHaveCount(2);
+		if (javaScriptEnabled) {
+			await expectNoAxeViolations(a);
+			await screenshotsAtWidths(a, testInfo.outputPath.bind(testInfo), 'conflit-validee');
+		}
+		await asNew.last().click();
+		await expect(a).toHaveURL(/\/espace\/fiches\/6-1\/suivi\?brouillon=\d+&enregistre=nouvelle$/);
+		const created = Number(new URL(a.url()).searchParams.get('brouillon'));
+		expect(created).not.toBe(draft);
+		await expect(a.getByRole('status')).toContainText(
+			'votre saisie est enregistrée dans une nouvelle mise à jour, en brouillon'
+		);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
+		await expect(a.getByLabel('Prochaines étapes')).toHaveValue('Relancer les communes');
+		// The validated update is as staff published it.
+		await b.goto(`/espace/suivis/${draft}`);
+		await expect(b.getByText('Version soumise puis validée')).toBeVisible();
+
+		await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+		await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
+		await validate(submittedId(a));
+		await paul.context.close();
+	});
+
 test('after « Soumettre » the partner reads what was submitted and withdraws it until staff act', async ({
 	browser
 }, testInfo) => {

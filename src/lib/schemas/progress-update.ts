@@ -39,6 +39,7 @@ const PROGRESS_FIELDS = [
 	'submission_key',
 	'version',
 	'replace_version',
+	'new_submission_key',
 	'intent'
 ] as const;
 
@@ -148,7 +149,10 @@ function schema(today: string) {
 		version: versionField,
 		// The version seen on the conflict screen, sent only by « Enregistrer ma version à la place ».
 		replace_version: versionField,
-		intent: z.enum(['draft', 'submit', 'replace'], {
+		// A key of its own, sent only by « Enregistrer ma saisie comme nouvelle mise à jour »: the
+		// page's key may be the validated update's last one, which would be answered as sent twice.
+		new_submission_key: z.string().regex(/^([a-z0-9-]{8,64})?$/, INCOMPLETE_FORM),
+		intent: z.enum(['draft', 'submit', 'replace', 'new'], {
 			error: 'Choisissez « Enregistrer le brouillon » ou « Soumettre ».'
 		})
 	});
@@ -176,8 +180,11 @@ export interface ProgressInput {
 	submissionKey: string;
 	/** The version the person started from; for `replace`, the one shown on the conflict screen. */
 	version: number | null;
-	/** `replace`: save mine as a draft over the version seen on the conflict screen, knowingly. */
-	intent: 'draft' | 'submit' | 'replace';
+	/**
+	 * `replace`: save mine as a draft over the version seen on the conflict screen, knowingly;
+	 * `new`: the typing of an update validated meanwhile, saved as a new draft (saveProgressForm).
+	 */
+	intent: 'draft' | 'submit' | 'replace' | 'new';
 	measurements: MeasurementInput[];
 }
 
@@ -424,6 +431,9 @@ export function parseProgressForm(
 		}
 	}
 
+	if (values.intent === 'new' && !values.new_submission_key)
+		allErrors.new_submission_key = INCOMPLETE_FORM;
+
 	if (!data || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
 	return {
 		values,
@@ -435,8 +445,13 @@ export function parseProgressForm(
 			done: data.done,
 			nextSteps: data.next_steps,
 			difficulties: data.difficulties,
-			submissionKey: data.submission_key,
-			version: data.intent === 'replace' ? data.replace_version : data.version,
+			submissionKey: data.intent === 'new' ? data.new_submission_key : data.submission_key,
+			version:
+				data.intent === 'replace'
+					? data.replace_version
+					: data.intent === 'new'
+						? null
+						: data.version,
 			intent: data.intent,
 			measurements
 		}

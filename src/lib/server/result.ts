@@ -37,6 +37,8 @@ export interface StoredVersion {
 	updatedAt: string | null;
 	/** Whether this person may knowingly save their version over the stored one. */
 	canReplace: boolean;
+	/** Whether, the stored one being out of reach (validated), the typing may become a new record. */
+	canSaveAsNew: boolean;
 }
 
 /**

@@ -55,6 +55,8 @@ export const HIDDEN_FIELDS: Readonly<Record<string, HiddenField>> = {
 	redirectTo: { role: 'given' },
 	/** The update's own key, against sending it twice. */
 	submission_key: { role: 'given' },
+	/** The key of the new update « Enregistrer ma saisie comme nouvelle mise à jour » creates. */
+	new_submission_key: { role: 'given' },
 	/** A mail preference the role is never written to, sent as it is (/compte). */
 	'{category}': { role: 'given', control: 'its box to tick on /compte' }
 };

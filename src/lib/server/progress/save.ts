@@ -79,18 +79,25 @@ function snapshot(input: ProgressInput, state: UpdateState) {
 	};
 }
 
-/** A save's context: the fiche read, then `reportingContext`, the update reached in the transaction. */
+/**
+ * A save's context: the fiche read, then `reportingContext`, the update reached in the transaction.
+ * « Enregistrer ma saisie comme nouvelle mise à jour » (intent `new`, offered when the update the
+ * page was bound to was validated meanwhile) reaches none, whichever the address names: it creates
+ * one, under the rules of any new update.
+ */
 async function saveContext(
 	trx: Executor,
 	user: User,
 	ficheCode: string,
 	updateId: number | null,
+	intent: string,
 	clientAddress: string | null,
 	now: Date
 ): Promise<Result<ReportingContext>> {
 	const fiche = await reportingFiche(trx, ficheCode);
 	if (!fiche.ok) return fiche;
-	return reportingContext(trx, user, fiche.value, updateId, (id) =>
+	const bound = intent === 'new' ? null : updateId;
+	return reportingContext(trx, user, fiche.value, bound, (id) =>
 		updateAccess(trx, user, id, 'save', clientAddress, now)
 	);
 }
@@ -209,10 +216,10 @@ export async function saveProgressForm(
 	now = new Date()
 ): Promise<Result<Saved>> {
 	return db.transaction().execute(async (trx) => {
-		const context = await saveContext(trx, user, ficheCode, updateId, clientAddress, now);
+		const intent = String(form.get('intent') ?? '');
+		const context = await saveContext(trx, user, ficheCode, updateId, intent, clientAddress, now);
 		if (!context.ok) return context;
 		// Said before the fields' mistakes: the form could not be saved anyway.
-		const intent = String(form.get('intent') ?? '');
 		const offFiche = await refusedOffFiche(trx, user, context.value, intent, clientAddress, now);
 		if (offFiche) return offFiche;
 		const gone = retiredWithValue(context.value.fiche.retiredIndicators, form);
@@ -251,7 +258,15 @@ export async function saveProgressUpdate(
 	now = new Date()
 ): Promise<Result<Saved>> {
 	return db.transaction().execute(async (trx) => {
-		const context = await saveContext(trx, user, ficheCode, updateId, clientAddress, now);
+		const context = await saveContext(
+			trx,
+			user,
+			ficheCode,
+			updateId,
+			input.intent,
+			clientAddress,
+			now
+		);
 		if (!context.ok) return context;
 		return save(trx, user, context.value, input, clientAddress, now);
 	});
@@ -364,7 +379,9 @@ async function refuseWith(
 			state: stored.state,
 			updatedByName: stored.updatedByName,
 			updatedAt: stored.updatedAt,
-			canReplace: stored.state !== 'validated'
+			canReplace: stored.state !== 'validated',
+			// Validated, on a fiche the organisation still works on: the typing becomes a new update.
+			canSaveAsNew: stored.state === 'validated' && reason !== 'organisation-off-fiche'
 		}
 	});
 }
@@ -425,7 +442,7 @@ async function saveNew(step: SaveStep): Promise<Result<Saved>> {
 			actor: user,
 			action: state === 'submitted' ? 'update.submitted' : 'update.saved',
 			target: { type: 'suivi', id },
-			summary: `Mise à jour de la fiche ${fiche.code} ${verbOf(state)}`,
+			summary: `Mise à jour de la fiche ${fiche.code} ${verbOf(state)}${input.intent === 'new' ? ', reprenant une saisie faite sur une mise à jour validée entre-temps' : ''}`,
 			after: snapshot(input, state),
 			clientAddress
 		},
@@ -479,7 +496,7 @@ async function refusedEdit(
 	const elsewhere = self ? ' depuis un autre onglet, une autre fenêtre ou un autre appareil' : '';
 	const message =
 		current.state === 'validated'
-			? 'Cette mise à jour a été validée et publiée entre-temps par Lot numérique : elle ne peut plus être modifiée. Votre saisie est conservée ci-dessous, à côté de la version publiée ; pour compléter, créez une nouvelle mise à jour.'
+			? 'Cette mise à jour a été validée et publiée entre-temps par Lot numérique : elle ne peut plus être modifiée. Votre saisie est conservée ci-dessous, à côté de la version publiée ; pour compléter, enregistrez-la, corrigée si besoin, comme nouvelle mise à jour.'
 			: current.state === 'submitted'
 				? `${who} soumis cette mise à jour à Lot numérique${current.submittedAt ? ` le ${formatDate(current.submittedAt)}` : ''}${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version soumise.`
 				: `${who} enregistré cette mise à jour${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version enregistrée.`;

@@ -817,6 +817,77 @@ describe('a form refused for its fields, its update changed meanwhile', () => {
 	});
 });
 
+describe('a draft validated while another tab of it was open', () => {
+	/** cdg46's draft of 1-1, submitted from another tab and validated: its id. */
+	async function validatedMeanwhile(): Promise<number> {
+		const id = await created(cdg, '1-1', { intent: 'draft', done: 'Première saisie' });
+		expect(await save(cdg, '1-1', id, { intent: 'submit', version: 1 })).toMatchObject({
+			ok: true
+		});
+		expect(await review(id, 2, 'validate')).toMatchObject({ ok: true });
+		return id;
+	}
+
+	it('refuses the stale tab’s save and offers only to save the typing as a new update', async () => {
+		const id = await validatedMeanwhile();
+		const stale = posted({ version: '1', done: 'Saisie de l’onglet resté ouvert' });
+		const refused = await saveProgressForm(db, cdg, '1-1', id, stale, null);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 409,
+			stored: { id, state: 'validated', canReplace: false, canSaveAsNew: true }
+		});
+		expect(!refused.ok && refused.message).toContain('comme nouvelle mise à jour');
+	});
+
+	it('saves the typing as a new draft of the fiche, under a key of its own, once', async () => {
+		const id = await validatedMeanwhile();
+		// The page's key was the validated update's last one: sent again, it is answered as such.
+		const { lastPostKey } = (await findProgressUpdate(db, id))!;
+		const asNew = {
+			submission_key: lastPostKey!,
+			new_submission_key: 'cle-nouvelle-1',
+			version: '1',
+			intent: 'new',
+			done: 'Saisie de l’onglet resté ouvert'
+		};
+		const saved = await saveProgressForm(db, cdg, '1-1', id, posted(asNew), null);
+		expect(saved).toMatchObject({ ok: true, value: { state: 'draft', duplicate: false } });
+		if (!saved.ok) return;
+		expect(saved.value.id).not.toBe(id);
+		expect(await findProgressUpdate(db, saved.value.id)).toMatchObject({
+			state: 'draft',
+			done: 'Saisie de l’onglet resté ouvert',
+			organisationId: cdg.organisationId
+		});
+		expect(await findProgressUpdate(db, id)).toMatchObject({ state: 'validated', version: 3 });
+		// A double click: the same key, the same draft, nothing created twice.
+		const before = await count();
+		const again = await saveProgressForm(db, cdg, '1-1', id, posted(asNew), null);
+		expect(again).toMatchObject({ ok: true, value: { id: saved.value.id, duplicate: true } });
+		expect(await count()).toBe(before);
+	});
+
+	it('keeps the typing and says so when the organisation has an open update of the fiche already', async () => {
+		const id = await validatedMeanwhile();
+		const open = await created(colleague, '1-1', { intent: 'draft', done: 'Brouillon de Claire' });
+		const before = await count();
+		const fields = { new_submission_key: 'cle-nouvelle-2', intent: 'new', done: 'Ma saisie' };
+		const refused = await saveProgressForm(db, cdg, '1-1', id, posted(fields), null);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 409,
+			stored: { id: open, state: 'draft', canReplace: true, canSaveAsNew: false }
+		});
+		expect(!refused.ok && refused.message).toContain('déjà en cours pour votre organisation');
+		expect(!refused.ok && refused.changes?.find((r) => r.field === 'done')).toMatchObject({
+			after: 'Ma saisie',
+			before: 'Brouillon de Claire'
+		});
+		expect(await count()).toBe(before);
+	});
+});
+
 describe('what a partner can repeat at will stays bounded in the journal (security probe)', () => {
 	it('bounds « replace » of a submitted update, then submit, as withdrawals are', async () => {
 		const id = await created(cdg, '9-1');

@@ -186,13 +186,18 @@ export const actions: Actions = {
 				result.reason === 'organisation-off-fiche' || result.reason === 'draft-discarded'
 					? { ...result, message: `${result.message} ${TYPING_KEPT}` }
 					: result;
-			return refusalAnswer(kept, typedValues(form));
+			// The update validated meanwhile: « Enregistrer ma saisie comme nouvelle mise à jour » sends
+			// this key (the page's may be the validated one's last, answered as sent twice); one key per
+			// refusal, so that a double click creates one draft.
+			const newKey = result.stored?.canSaveAsNew ? { newSubmissionKey: crypto.randomUUID() } : {};
+			return refusalAnswer(kept, typedValues(form), newKey);
 		}
 		const { id, state, duplicate, unchanged } = result.value;
+		const asNew = form.get('intent') === 'new';
 		if (state === 'draft' || state === 'returned')
 			redirect(
 				303,
-				`/espace/fiches/${code}/suivi?brouillon=${id}&enregistre=${unchanged ? 'inchange' : duplicate ? 'deja' : '1'}`
+				`/espace/fiches/${code}/suivi?brouillon=${id}&enregistre=${unchanged ? 'inchange' : duplicate ? 'deja' : asNew ? 'nouvelle' : '1'}`
 			);
 		if (state === 'validated') redirect(303, `/espace/suivis/${id}`);
 		redirect(303, `/espace?soumis=${id}${duplicate ? '&deja=1' : ''}`);
