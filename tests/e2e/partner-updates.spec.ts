@@ -403,7 +403,7 @@ for (const javaScriptEnabled of [true, false])
 		const created = Number(new URL(a.url()).searchParams.get('brouillon'));
 		expect(created).not.toBe(draft);
 		await expect(a.getByRole('status')).toContainText(
-			'votre saisie est enregistrée dans une nouvelle mise à jour, en brouillon'
+			'votre saisie est enregistrée dans un nouveau brouillon de la fiche'
 		);
 		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
 		await expect(a.getByLabel('Prochaines étapes')).toHaveValue('Relancer les communes');
