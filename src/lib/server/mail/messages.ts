@@ -177,6 +177,40 @@ export function reviewMail(
 }
 
 /**
+ * To the people of an organisation whose published values another organisation's validated update
+ * replaced (one published value per indicator and day): which, by whose, and a link to their own
+ * update, whose page shows them replaced. `values`: « « Nombre » au 1er juin 2026 : 12 → 15 ».
+ */
+export function replacedValuesMail(
+	user: { name: string },
+	notice: {
+		fiche: string;
+		ficheTitle: string;
+		/** The organisation whose update replaced them. */
+		by: string;
+		values: string[];
+		/** The update of the recipient's organisation that published them. */
+		updateId: number;
+	}
+): Notification {
+	const one = notice.values.length === 1;
+	return {
+		subject: `${one ? 'Valeur remplacée' : 'Valeurs remplacées'} par ${notice.by} : fiche ${notice.fiche}`,
+		greeting: hello(user.name),
+		paragraphs: [
+			`${one ? 'Une valeur publiée' : 'Des valeurs publiées'} par votre organisation sur la fiche ${notice.fiche} « ${notice.ficheTitle} » ${one ? 'a été remplacée' : 'ont été remplacées'} par celle de ${notice.by} : Lot numérique a validé une mise à jour de ${notice.by} qui donne une autre valeur pour le même indicateur et le même jour (une seule valeur est publiée par indicateur et par jour). La valeur de votre organisation, puis celle de ${notice.by} :`,
+			...notice.values,
+			`Votre mise à jour la montre désormais remplacée. Si la valeur de votre organisation était la bonne, écrivez à Lot numérique.`
+		],
+		action: {
+			label: 'Voir votre mise à jour',
+			url: absoluteUrl(`/espace/suivis/${notice.updateId}`)
+		},
+		reason: 'Vous recevez ce message parce que votre organisation a publié cette valeur.'
+	};
+}
+
+/**
  * What a convocation sent again says of fiches that left the agenda or joined it (`one`, `many`:
  * « n’est plus », « est désormais »…): a partner reads of their organisation's only.
  */

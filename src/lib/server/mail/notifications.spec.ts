@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import type { User } from '../auth/users';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
-import { progressInput, takeOffFiche } from '../progress/testing';
+import { findFicheForReporting } from '../progress/repository';
+import { progressInput, submittedWith, takeOffFiche } from '../progress/testing';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import { DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
 import { savePreferences } from './preferences-repository';
 import { outboxPage } from './outbox';
@@ -142,5 +144,61 @@ describe('notifications of progress updates', () => {
 			'Votre organisation ne porte plus cette fiche et n’en est plus partenaire\u00a0: cette mise à jour reste lisible dans votre espace, mais ne peut plus être reprise.'
 		);
 		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${id}`);
+	});
+
+	// Reviewer's finding: SDAIL's value for a day replaced CDG46's and CDG46 got no word of it.
+	it('tells another organisation whose published value a validation replaced, by whose', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam);
+		const indicator = (await findFicheForReporting(db, '9-1'))!.indicators[0]!;
+		const june = (value: number) => ({
+			indicatorId: indicator.id,
+			measuredOn: '2026-06-01',
+			value,
+			comment: null
+		});
+		const validate = (updateId: number) =>
+			reviewProgressUpdate(
+				db,
+				admin,
+				{ updateId, version: 1, decision: 'validate', comment: '' },
+				null,
+				new Date(clock)
+			);
+		await validate(await submittedWith(db, partner, june(11)));
+		// Corrected by CDG46 itself: the validation's notice alone.
+		const own = await submittedWith(db, partner, june(12));
+		await validate(own);
+		let mails = await deliver();
+		expect(mails.map((m) => m.mail.subject)).toEqual([
+			'Mise à jour validée\u00a0: fiche 9-1',
+			'Mise à jour validée\u00a0: fiche 9-1',
+			'Mise à jour validée\u00a0: fiche 9-1',
+			'Mise à jour validée\u00a0: fiche 9-1'
+		]);
+		// Chloé turned validations off: Paul alone is told.
+		await savePreferences(
+			db,
+			colleague.id,
+			{ reminders: true, validations: false, commission: true },
+			clock
+		);
+		await validate(await submittedWith(db, sam, june(15)));
+		mails = await deliver();
+		expect(mails.map((m) => [m.envelopeTo[0], m.mail.subject])).toEqual([
+			['sam@sdail.fr', 'Mise à jour validée\u00a0: fiche 9-1'],
+			['paul@cdg46.fr', 'Valeur remplacée par SDAIL\u00a0: fiche 9-1']
+		]);
+		const { mail } = mails[1]!;
+		expect(mail.text).toContain(
+			'Une valeur publiée par votre organisation sur la fiche 9-1 «\u00a0'
+		);
+		expect(mail.text).toContain('a été remplacée par celle de SDAIL');
+		expect(mail.text).toContain(
+			`«\u00a0${indicator.label}\u00a0» au 1er\u00a0juin\u00a02026\u00a0: 12 → 15`
+		);
+		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${own}`);
+		expect(mail.text).toContain('parce que votre organisation a publié cette valeur');
+		expect(mail.headerLines.map((h) => h.key)).toContain('list-unsubscribe');
+		expect(mail.text).toMatch(/Se désabonner\u00a0: https:\/\/sdusn\.test\/desabonnement\//);
 	});
 });

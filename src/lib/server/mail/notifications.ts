@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../db';
-import { reviewMail, submissionsDigest } from './messages';
+import { replacedValuesMail, reviewMail, submissionsDigest } from './messages';
 import {
 	findUpdateForNotice,
 	lastDigestAt,
@@ -80,4 +80,40 @@ export async function notifyReview(
 			}),
 			now
 		);
+}
+
+/**
+ * In a validation's transaction: tells the people of each other organisation whose published
+ * values it replaced (`replaced`, each with its update and its words), one message per update of
+ * theirs, with the people's preferences (« validations ») and unsubscribe link as any notice.
+ */
+export async function notifyReplacedValues(
+	db: Executor,
+	notice: {
+		fiche: string;
+		ficheTitle: string;
+		by: string;
+		replaced: { organisationId: number; updateId: number; line: string }[];
+	},
+	now: number
+): Promise<void> {
+	const byUpdate = new Map<number, typeof notice.replaced>();
+	for (const r of notice.replaced)
+		byUpdate.set(r.updateId, [...(byUpdate.get(r.updateId) ?? []), r]);
+	for (const [updateId, values] of byUpdate)
+		for (const person of await activeRecipients(db, { organisationId: values[0]!.organisationId }))
+			await queueNotification(
+				db,
+				'replaced',
+				'validations',
+				person,
+				replacedValuesMail(person, {
+					fiche: notice.fiche,
+					ficheTitle: notice.ficheTitle,
+					by: notice.by,
+					values: values.map((v) => v.line),
+					updateId
+				}),
+				now
+			);
 }

@@ -1,7 +1,7 @@
 // Staff reviewing a submitted update: what the review page shows (reviewContext), and the
 // decision, validate or return, journaled and mailed (reviewProgressUpdate).
 import type { Db, Executor } from '../db';
-import { notifyReview } from '../mail/notifications';
+import { notifyReplacedValues, notifyReview } from '../mail/notifications';
 import { recordAudit } from '../audit/repository';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
@@ -22,7 +22,7 @@ import {
 	recordReview,
 	refreshFicheState,
 	type ProgressUpdateRecord,
-	type PublishedMeasurement
+	type ReplacedMeasurement
 } from './repository';
 import { replacedValuesOf } from './published-values';
 
@@ -167,7 +167,28 @@ export async function reviewProgressUpdate(
 			},
 			now.getTime()
 		);
+		await notifyOverwritten(trx, update, replaced, now.getTime());
 		return ok();
+	});
+}
+
+/**
+ * Each published value a validation replaced, with the words that say it beside the value that
+ * replaces it (« « Nombre de territoires » au 1er octobre 2026 : 3 → 4 »).
+ */
+function replacements(update: ProgressUpdateRecord, replaced: ReplacedMeasurement[]) {
+	return replaced.flatMap((old) => {
+		const m = update.measurements.find(
+			(n) => n.indicatorId === old.indicatorId && n.measuredOn === old.measuredOn
+		);
+		if (!m) return [];
+		const text = (value: number) => indicatorValueText(m.indicatorKind, m.indicatorUnit, value);
+		return [
+			{
+				old,
+				line: `« ${m.indicatorLabel} » au ${formatDate(m.measuredOn)} : ${text(old.value)} → ${text(m.value)}`
+			}
+		];
 	});
 }
 
@@ -175,23 +196,42 @@ export async function reviewProgressUpdate(
  * The journal's words for the published values a validation replaced, each with the value that
  * replaces it (« . Mesure remplacée : « Nombre de territoires » au 1er octobre 2026 : 3 → 4 »).
  */
-function replacementWords(update: ProgressUpdateRecord, replaced: PublishedMeasurement[]): string {
-	return replaced
-		.flatMap((old) => {
-			const m = update.measurements.find(
-				(n) => n.indicatorId === old.indicatorId && n.measuredOn === old.measuredOn
-			);
-			if (!m) return [];
-			const text = (value: number) => indicatorValueText(m.indicatorKind, m.indicatorUnit, value);
-			return [
-				`. Mesure remplacée : « ${m.indicatorLabel} » au ${formatDate(m.measuredOn)} : ${text(old.value)} → ${text(m.value)}`
-			];
-		})
+function replacementWords(update: ProgressUpdateRecord, replaced: ReplacedMeasurement[]): string {
+	return replacements(update, replaced)
+		.map(({ line }) => `. Mesure remplacée : ${line}`)
 		.join('');
 }
 
+/**
+ * Tells the organisations whose published values the validated update replaced, when another
+ * than its own: one organisation overwrote their figure (a self-correction mails nothing more).
+ */
+async function notifyOverwritten(
+	db: Executor,
+	update: ProgressUpdateRecord,
+	replaced: ReplacedMeasurement[],
+	now: number
+): Promise<void> {
+	const overwritten = replacements(update, replaced).flatMap(({ old, line }) =>
+		old.organisationId !== null && old.organisationId !== update.organisationId
+			? [{ organisationId: old.organisationId, updateId: old.updateId, line }]
+			: []
+	);
+	if (overwritten.length === 0) return;
+	await notifyReplacedValues(
+		db,
+		{
+			fiche: update.ficheCode,
+			ficheTitle: update.ficheTitle,
+			by: update.organisationName ?? 'une autre organisation',
+			replaced: overwritten
+		},
+		now
+	);
+}
+
 /** The replaced values as the journal keeps them (their update, to find it again), when any. */
-function replacedState(replaced: PublishedMeasurement[]) {
+function replacedState(replaced: ReplacedMeasurement[]) {
 	if (replaced.length === 0) return {};
 	return {
 		replacedMeasurements: replaced.map(({ indicatorId, measuredOn, value, updateId }) => ({
