@@ -361,12 +361,20 @@ describe('plan workbook round trip', () => {
 		// The export of before the merge, unchanged: the merge is the plan changed since, said once
 		// on Etalab's row (not as a name to choose otherwise as well).
 		let etalabRow = 0;
+		let ficheRow = 0;
 		await editedWorkbook(old, (w) => {
 			etalabRow = rowOf(w.getWorksheet('Organisations')!, 'etalab');
+			w.getWorksheet('Porteurs et partenaires')!.eachRow((row, n) => {
+				if (row.getCell(1).value === '5-1' && row.getCell(3).value === 'Etalab') ficheRow = n;
+			});
 		});
-		const sinceExport = `Feuille « Organisations », ligne ${etalabRow}, colonne « Identifiant » : l’organisation « Etalab » a été fusionnée dans « État » le ${formatDate(new Date().toISOString())} par ${PEOPLE.admin.name}, après l’export de ce classeur, qui en a l’ancienne version.`;
+		const merge = `l’organisation « Etalab » a été fusionnée dans « État » le ${formatDate(new Date().toISOString())} par ${PEOPLE.admin.name}, après l’export de ce classeur, qui en a l’ancienne version.`;
+		const sinceExport = `Feuille « Organisations », ligne ${etalabRow}, colonne « Identifiant » : ${merge}`;
+		// Fiche 5-1, whose partner the merge made État: said on the row naming Etalab there, not
+		// as « Fiche 5-1 — … : une modification » with no sheet nor row.
+		const onFiche = `Feuille « Porteurs et partenaires », ligne ${ficheRow}, colonne « Organisation » : ${merge}`;
 		const preview = await previewPlanImport(db, old);
-		expect(preview.problems.filter((p) => !p.startsWith('Fiche 5-1'))).toEqual([sinceExport]);
+		expect(preview.problems).toEqual([sinceExport, onFiche]);
 		expect(preview.outOfDate).toBe(preview.problems.length);
 		// With a refused cell elsewhere, the same.
 		const refused = await editedWorkbook(old, (w) => {

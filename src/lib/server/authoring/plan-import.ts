@@ -242,8 +242,14 @@ function retiredOrganisationProblems(
 			column: SHEETS.organisations.columns[0]!.header,
 			...merge(o, 'retirez sa ligne')
 		}));
+	// Named on a fiche: one retired and left out of the sheet, or one merged since the export,
+	// listed there or not (the merge gave its rows to the one kept: each row naming it is the plan
+	// changed since, where it was said of the fiche with no row).
+	const mergedSince = mergedSinceExport(model, since);
 	const retired = new Map(
-		(model.retiredOrganisations ?? []).filter((o) => !listed.has(o.slug)).map((o) => [o.slug, o])
+		(model.retiredOrganisations ?? [])
+			.filter((o) => !listed.has(o.slug) || mergedSince.has(o.slug))
+			.map((o) => [o.slug, o])
 	);
 	const retiredSince = (o: RetiredOrganisation) => {
 		const said = `l’organisation « ${o.name} »`;
@@ -273,6 +279,23 @@ function retiredOrganisationProblems(
 				};
 			})
 	];
+}
+
+/** The identifiers of the organisations the workbook names that were merged since its export. */
+const mergedSinceExport = (model: PlanModel, since: LeftSinceExport) =>
+	new Set(
+		(model.retiredOrganisations ?? [])
+			.filter((o) => o.mergedInto && since.merged.has(o.name))
+			.map((o) => o.slug)
+	);
+
+/**
+ * The fiches on which the workbook names an organisation merged since its export: the merge's
+ * change of their owners or partners is said on those rows (retiredOrganisationProblems).
+ */
+function fichesNamingMerged(model: PlanModel, since: LeftSinceExport): Set<string> {
+	const merged = mergedSinceExport(model, since);
+	return new Set(model.people.filter((p) => merged.has(p.organisation)).map((p) => p.fiche));
 }
 
 /** Nothing to compare: the problems found before the comparison, and how many. */
@@ -315,14 +338,15 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const compared = diff.changes.filter(
 		(c) => c.entity !== 'indicator' || !refusedIndicators.has(c.key)
 	);
-	const outdated = await changedSinceExport(db, since, compared);
-	const meaning = await indicatorMeaningChecks(db, read.model, compared);
-	const retired = retiredOrganisationProblems(
-		current,
-		read.model,
-		read.organisationRows,
-		await leftSinceExport(db, since)
+	const left = await leftSinceExport(db, since);
+	const outdated = await changedSinceExport(
+		db,
+		since,
+		compared,
+		fichesNamingMerged(read.model, left)
 	);
+	const meaning = await indicatorMeaningChecks(db, read.model, compared);
+	const retired = retiredOrganisationProblems(current, read.model, read.organisationRows, left);
 	const twins = twinTitleProblems(current, read.model, read.ficheRows);
 	const names = await organisationNameProblems(
 		db,
@@ -730,12 +754,15 @@ const WORKBOOK_READ_LIMIT_MS = 30_000;
  * word. Each row the import would change, and that was changed since the export, is refused with
  * who changed it and when; the other rows are not the problem, but nothing is applied until the
  * workbook is exported again. A workbook that does not say its revision (made by hand, or saved
- * by a tool that drops the file's properties) is compared with the plan as it is, as before.
+ * by a tool that drops the file's properties) is compared with the plan as it is, as before. A
+ * fiche changed last by a merge, whose rows name the organisation merged (`toldOnRows`), is said on
+ * those rows instead (retiredOrganisationProblems).
  */
 async function changedSinceExport(
 	db: Executor,
 	revisions: RevisionAfter[],
-	changes: EntityChange[]
+	changes: EntityChange[],
+	toldOnRows: Set<string>
 ): Promise<string[]> {
 	if (revisions.length === 0 || changes.length === 0) return [];
 	const ids = await loadPlanIds(db);
@@ -747,6 +774,9 @@ async function changedSinceExport(
 		const addition = added.get(`${change.entity}:${id}`);
 		if (addition) return [addedSinceExportProblem(change, addition)];
 		const revision = latest.get(`${change.entity}:${id}`);
+		// A fiche changed last by a merge, its rows naming the organisation merged: said on them.
+		if (revision?.action === 'merged' && change.entity === 'fiche' && toldOnRows.has(change.key))
+			return [];
 		return revision ? [changedSinceExportProblem(change, revision)] : [];
 	});
 }
