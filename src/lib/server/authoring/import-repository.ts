@@ -159,13 +159,33 @@ function listLiveOrientations(db: Executor) {
 }
 
 /** The organisations not retired, in French order of their names. */
-export function listLiveOrganisations(db: Executor) {
+function listLiveOrganisations(db: Executor) {
 	return db
 		.selectFrom('organisation')
 		.select(['slug', 'name', 'full_name as fullName', 'kind'])
 		.where('retired_at', 'is', null)
 		.execute()
 		.then(sortByName);
+}
+
+/**
+ * The organisations not retired, each with its former names (renamed, or another merged into it):
+ * what the workbook's rows may still call them (readOrganisations, workbook.ts).
+ */
+export async function listLiveOrganisationNames(db: Executor) {
+	const organisations = await listLiveOrganisations(db);
+	const aliases = await db
+		.selectFrom('organisation_alias')
+		.innerJoin('organisation', 'organisation.id', 'organisation_alias.organisation_id')
+		.select(['organisation.slug', 'organisation_alias.name'])
+		.where('organisation.retired_at', 'is', null)
+		.orderBy('organisation_alias.id')
+		.execute();
+	return organisations.map((o) => ({
+		slug: o.slug,
+		name: o.name,
+		formerNames: aliases.filter((a) => a.slug === o.slug).map((a) => a.name)
+	}));
 }
 
 /** The fiches not retired, in the plan's order, each with its texts, owners and partners. */

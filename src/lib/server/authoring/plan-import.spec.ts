@@ -1461,6 +1461,29 @@ describe('plan workbook round trip', () => {
 		}
 	});
 
+	it('an organisation renamed since the export: the rows naming it by its former name read it under its name today', async ({
+		db
+	}) => {
+		const old = await exportPlanWorkbook(db);
+		const renamed = (bytes: Uint8Array) =>
+			editedWorkbook(bytes, (workbook) => {
+				const sheet = workbook.getWorksheet('Organisations')!;
+				sheet.getRow(rowOf(sheet, 'ad-occ')).getCell(2).value = 'Agence AdOcc';
+			});
+		// Renamed by another import, its former name kept (as its form keeps it).
+		const applied = await applyPlanImport(db, await renamed(await exportPlanWorkbook(db)), {
+			reason: 'Nouveau nom',
+			actor: null,
+			abandonConfirmed: false
+		});
+		expect(applied.ok).toBe(true);
+		// The old export, its « Organisations » row brought up to date, its rows of « Porteurs et
+		// partenaires » still naming « Ad’Occ »: read as Agence AdOcc, not « n’existe pas ».
+		const preview = await previewPlanImport(db, await renamed(old));
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+	});
+
 	it('a fiche added in the portal, with no indicator yet, comes back unchanged', async ({ db }) => {
 		const admin = await createTestUser(db, PEOPLE.admin);
 		const objective = await db

@@ -29,7 +29,7 @@ import {
 	listRetiredIndicators,
 	listRetiredStructureKeys,
 	listRetiredOrganisations,
-	listLiveOrganisations,
+	listLiveOrganisationNames,
 	loadLatestValues,
 	loadPlanIds,
 	loadPlanModel,
@@ -413,8 +413,9 @@ async function readWithinLimits(
 	const retiredOrganisations = await listRetiredOrganisations(db);
 	const withdrawn = await listRetiredStructureKeys(db);
 	const abandoned = new Set(await listRetiredFicheCodes(db));
-	// An organisation the workbook renames may be named by its name today on its other rows.
-	const organisations = await listLiveOrganisations(db);
+	// An organisation the workbook renames may be named by its name today on its other rows, and
+	// one renamed since the export by its former name.
+	const organisations = await listLiveOrganisationNames(db);
 	const reading = await oneWorkbookAtATime(() =>
 		readPlanWorkbook(bytes, retiredOrganisations, withdrawn, abandoned, organisations)
 	).catch(() => null);

@@ -1649,8 +1649,10 @@ function readObjectives(
 	);
 }
 
-/** An organisation of the plan as the portal names it today (not retired). */
-type OrganisationToday = Pick<PlanModel['organisations'][number], 'slug' | 'name'>;
+/** An organisation of the plan as the portal names it today (not retired), and its former names. */
+type OrganisationToday = Pick<PlanModel['organisations'][number], 'slug' | 'name'> & {
+	formerNames?: string[];
+};
 
 /**
  * The « Organisations » sheet (`list`), the row of each organisation by identifier (`rows`), and
@@ -1712,10 +1714,16 @@ function readOrganisations(
 	// An organisation the sheet renames is read under the name it has today too (the export wrote
 	// it on its rows of « Porteurs et partenaires », and the new name, even refused, is said on its
 	// own cell), unless a listed organisation has taken that name or identifier.
+	// And under its former names, below everything else (renamed since the export, its rows still
+	// name it as it was: read under its name today; a merged organisation's name, a former name of
+	// the one kept, still names the one merged, said as such).
 	const listed = new Set(list.map((o) => o.slug));
 	// A name refused for its length is read in full too: the rows that quote it are not also told
 	// that it does not exist (its cell says what is wrong).
 	const byName = new Map<string, string>([
+		...organisationsToday
+			.filter((o) => listed.has(o.slug))
+			.flatMap((o) => (o.formerNames ?? []).map((n) => [organisationNameKey(n), o.slug] as const)),
 		...read
 			.filter(({ typedName, item }) => typedName !== '' && typedName !== item.name)
 			.map(({ typedName, item }) => [organisationNameKey(typedName), item.slug] as const),
