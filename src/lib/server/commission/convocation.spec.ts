@@ -35,6 +35,7 @@ import { clearRelayFailure, recordRelayFailure } from '../mail/outbox-repository
 import { startMailTestWithPeople, type MailTest } from '../mail/test-context';
 import { up as fillEarlierSittings } from '../../../../migrations/2026_12_13_100000_mail_sitting_earlier';
 import { formatDate, formatMoment } from '../../utils/format';
+import { moveFiche } from '../authoring/testing';
 
 let db: Db;
 let mail: MailTest;
@@ -1481,5 +1482,46 @@ describe('the relevé’s mail', () => {
 		expect(said(closing.html)).toContain(
 			'<li><span style="white-space:nowrap">9-1</span> — Mutualisation &amp; &lt;outils&gt; : Avis favorable — « Motif »</li><li>et 1 autre décision dans le relevé</li>'
 		);
+	});
+});
+
+// Commission's-year review, finding 1: a fiche moved to another objective read as gone and joined.
+describe('a fiche of a convened agenda moved to another objective', () => {
+	it('is still on the agenda: not a change, and named « devenue » when the séance is convened again', async () => {
+		const id = await sittingWith(['9-1', '10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		const moved = await moveFiche(db, admin, '9-1', 3, new Date());
+		if (!moved.ok) throw new Error(moved.message);
+		expect((await changedSinceConvened(db, id))?.agenda).toBe(false);
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toBeNull();
+		let shown = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, shown)).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/^Rien n’a changé depuis la convocation du /)
+		});
+		// Sent again for another reason: the fiche is named under both codes, neither gone nor new.
+		await updateSitting(
+			db,
+			member,
+			id,
+			{ heldOn: '2026-03-20', startsAt: null, place: 'Figeac', title: 'Séance' },
+			null
+		);
+		shown = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, shown)).toMatchObject({
+			ok: true,
+			value: { members: 1, partners: 2 }
+		});
+		const mails = await deliver();
+		expect(mails).toHaveLength(3);
+		const texts = mails.map((m) => m.mail.text ?? '');
+		for (const text of texts) {
+			expect(text).not.toContain('n’est plus à l’ordre du jour');
+			expect(text).not.toContain('est désormais à l’ordre du jour');
+		}
+		const recoded = new RegExp(`La fiche 9-1 — .+ est devenue ${moved.value.code} `);
+		// Both partners' organisations hold 9-1: each reads it too.
+		for (const text of texts) expect(text).toMatch(recoded);
 	});
 });

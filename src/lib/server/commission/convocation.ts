@@ -1,6 +1,7 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import { listFichesWithAddedAt } from './repository';
+import { findFicheCodesAt } from '../authoring/revisions-repository';
 import {
 	formatClock,
 	formatDate,
@@ -66,6 +67,53 @@ const lineAsItem = (line: string) => ({
 	code: codeOfLine(line),
 	title: line.slice(codeOfLine(line).length + 1)
 });
+
+/** A fiche of the agenda moved to another objective since a convocation: its code then, today's. */
+interface Recoded {
+	codeThen: string;
+	code: string;
+	title: string;
+}
+
+/**
+ * What a convocation announced (`convened_as`), its lines in today's codes: a fiche of the agenda
+ * moved to another objective since (`findFicheCodesAt`, 11-1 become 3-2) is the same point, neither
+ * gone nor joined. With the fiches so re-coded, by their code then (`codeThen`).
+ */
+async function inTodaysCodes(
+	db: Executor,
+	before: Convened,
+	agenda: { ficheId: number | null; code: string | null; title: string }[],
+	convenedAt: number
+): Promise<{ before: Convened; recoded: Map<string, Recoded> }> {
+	const codesThen = await findFicheCodesAt(
+		db,
+		agenda.flatMap((a) => (a.ficheId === null ? [] : [a.ficheId])),
+		new Date(convenedAt).toISOString()
+	);
+	const recoded = new Map<string, Recoded>();
+	for (const a of agenda) {
+		const codeThen = a.ficheId === null ? undefined : codesThen.get(a.ficheId);
+		if (codeThen !== undefined && a.code !== null && codeThen !== a.code)
+			recoded.set(codeThen, { codeThen, code: a.code, title: a.title });
+	}
+	const today = (line: string) => {
+		const fiche = recoded.get(codeOfLine(line));
+		return fiche ? `${fiche.code}${line.slice(fiche.codeThen.length)}` : line;
+	};
+	return {
+		before: {
+			...before,
+			agenda: before.agenda?.map(today),
+			partnerAgenda:
+				before.partnerAgenda &&
+				Object.fromEntries(
+					Object.entries(before.partnerAgenda).map(([id, lines]) => [id, lines.map(today)])
+				)
+		},
+		recoded
+	};
+}
 
 /**
  * The fiches a convocation announced that are no longer on the agenda, by the accounts of their
@@ -321,6 +369,8 @@ async function convocableSitting(
 interface FichesMoved {
 	gone: string[];
 	joined: { code: string; title: string }[];
+	/** Still on it, moved to another objective since (« La fiche 11-1 est devenue 3-2 »). */
+	recoded: Recoded[];
 }
 
 /** A partner's part of the agenda: now, what left and joined it, and whether it changed. */
@@ -364,8 +414,13 @@ async function convocationPlan(
 	const facts = sittingHeader(sitting);
 	const lines = agenda.map(agendaLine);
 	const audience = [...members, ...partners].map((p) => p.id);
-	// Convened before: what it announced, to whom (known since 2026-12-05).
-	const before = sitting.convenedAt === null ? null : announced(sitting);
+	// Convened before: what it announced, to whom (known since 2026-12-05), in today's codes.
+	const then =
+		sitting.convenedAt === null
+			? null
+			: await inTodaysCodes(trx, announced(sitting), agenda, sitting.convenedAt);
+	const before = then?.before ?? null;
+	const recoded = [...(then?.recoded.values() ?? [])];
 	const changed = before === null ? [] : sittingChangedSince(before, facts);
 	const sameSitting = before !== null && changed.length === 0;
 	// Unknown for a convocation sent before its agenda was recorded.
@@ -389,7 +444,8 @@ async function convocationPlan(
 			? new Map<number, string[]>()
 			: await leftLinesByPerson(trx, before.agenda, lines);
 	const codesNow = new Set(lines.map(codeOfLine));
-	// The fiches that left the agenda announced, or joined it since: named to the members.
+	// The fiches that left the agenda announced, or joined it since, or moved to another objective
+	// while on it: named to the members.
 	const fichesMoved = (then: string[] | undefined, now: AgendaPoint[]): FichesMoved => {
 		const codesThen = new Set(then?.map(codeOfLine));
 		return {
@@ -400,7 +456,10 @@ async function convocationPlan(
 					? []
 					: now.flatMap((a) =>
 							a.code === null || codesThen.has(a.code) ? [] : [{ code: a.code, title: a.title }]
-						)
+						),
+			recoded: recoded.filter(
+				(fiche) => codesThen.has(fiche.code) && now.some((a) => a.code === fiche.code)
+			)
 		};
 	};
 	const partnerView = new Map(
@@ -412,12 +471,12 @@ async function convocationPlan(
 				before?.agenda?.filter(
 					(line) => codes.has(codeOfLine(line)) || (left.get(p.id) ?? []).includes(line)
 				);
-			const { gone, joined } = fichesMoved(then, now);
+			const { gone, joined, recoded } = fichesMoved(then, now);
 			const changed =
 				then === undefined || before?.partnerAgenda === undefined
 					? null
 					: then.join('\n') !== now.map(agendaLine).join('\n');
-			return [p.id, { now, gone, joined, changed }];
+			return [p.id, { now, gone, joined, recoded, changed }];
 		})
 	);
 	const writeTo = (id: number) => {
@@ -482,7 +541,7 @@ async function writeConvocations(
 				true,
 				earlierFor(member.id),
 				...(earlierFor(member.id) && !unsent.has(member.id)
-					? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
+					? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined, agendaMoved.recoded] as const)
 					: [])
 			),
 			'members'
@@ -498,7 +557,7 @@ async function writeConvocations(
 				false,
 				earlierFor(partner.id),
 				...(told.has(partner.id) && !unsent.has(partner.id)
-					? ([view.gone.map(lineAsItem), view.joined] as const)
+					? ([view.gone.map(lineAsItem), view.joined, view.recoded] as const)
 					: [])
 			),
 			'partners'
@@ -690,8 +749,10 @@ export async function changedSinceConvened(
 ): Promise<SinceConvened | null> {
 	const sitting = await findSittingForNotice(db, sittingId);
 	if (!sitting || sitting.convenedAt === null) return null;
-	const before = announced(sitting);
-	const lines = (await agendaOfSitting(db, sittingId)).map(agendaLine);
+	const agenda = await agendaOfSitting(db, sittingId);
+	// A fiche moved to another objective since is still on the agenda: not a change.
+	const { before } = await inTodaysCodes(db, announced(sitting), agenda, sitting.convenedAt);
+	const lines = agenda.map(agendaLine);
 	return {
 		convenedAt: sitting.convenedAt,
 		announced: before,

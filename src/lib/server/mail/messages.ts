@@ -255,7 +255,9 @@ export function sittingConvenedMail(
 	 * theirs only), and those on it since.
 	 */
 	left: { code: string; title: string }[] = [],
-	joined: { code: string; title: string }[] = []
+	joined: { code: string; title: string }[] = [],
+	/** Those still on it moved to another objective since: the same fiche under a new code. */
+	recoded: { codeThen: string; code: string; title: string }[] = []
 ): Notification {
 	const changed = (fact: keyof SittingFacts) => earlier?.changed.includes(fact) ?? false;
 	const moved = changed('heldOn') || changed('startsAt');
@@ -289,6 +291,9 @@ export function sittingConvenedMail(
 			...(change ? [change] : []),
 			...agendaMoves(left, member, 'n’est plus', 'ne sont plus'),
 			...agendaMoves(joined, member, 'est désormais', 'sont désormais'),
+			...recoded.map(
+				(f) => `La fiche ${f.codeThen} — ${f.title} est devenue ${f.code} (changement d’objectif).`
+			),
 			convenedLine(sitting),
 			member
 				? 'L’ordre du jour, avec le dossier d’examen de chaque fiche :'
