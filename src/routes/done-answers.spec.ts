@@ -191,6 +191,26 @@ describe('the séance page’s forms sent without script', () => {
 		expect((await sittingPage(id, '?fait=point-retire')).done).toBeNull();
 	});
 
+	// Commission's-year review, finding 2: « close » on a séance in preparation, « créée » on a
+	// relevé, to anyone, from the address alone.
+	it('say « créée » and « close » only of this person’s act, the séance still as it says', async () => {
+		const arrived = async (id: number, search: string, reader?: typeof portal.admin) =>
+			((await sittingPage(id, search, reader)) as unknown as { arrived: string | null }).arrived;
+		const prepared = await preparedSitting(portal.db, portal.admin);
+		const { sittingId: closed } = await heldSitting(portal.db, portal.admin, {
+			closed: true,
+			title: 'Close'
+		});
+		expect(await arrived(prepared, '?creee=1')).toBe('creee');
+		expect(await arrived(closed, '?close=1')).toBe('close');
+		expect(await arrived(prepared, '?close=1')).toBeNull();
+		expect(await arrived(closed, '?creee=1')).toBeNull();
+		const member = await createTestUser(portal.db, PEOPLE.claude);
+		expect(await arrived(prepared, '?creee=1', member)).toBeNull();
+		expect(await arrived(closed, '?close=1', member)).toBeNull();
+		expect(await arrived(closed, '?creee=1', member)).toBeNull();
+	});
+
 	it('confirm nothing to a reader who may not send them: a link to a closed séance with ?fait=', async () => {
 		const { sittingId, itemId } = await heldSitting(portal.db, portal.admin, { closed: true });
 		const paul = await createTestUser(portal.db, PEOPLE.paul);

@@ -115,6 +115,7 @@ export const load: PageServerLoad = async (event) => {
 	// only to who may send these forms (a link with ?fait= shows nothing to a reader of the relevé),
 	// and only when the journal holds that act, by this person, in the last minutes (`heldMarker`).
 	const marker = editable ? await heldMarker(event.url, user!, sitting.id) : null;
+	const arrived = canManage ? await arrivalMarker(event.url, user!, sitting) : null;
 	// Sent, written without a relay, or waiting for the relay known down: the page says which, in
 	// the part only its managers see (read for them only, not for every visitor).
 	const waitingSince =
@@ -133,6 +134,7 @@ export const load: PageServerLoad = async (event) => {
 						? DONE[marker]
 						: null,
 		decided: marker === 'decision' ? markerCount(event.url, 'point') : null,
+		arrived,
 		canManage,
 		lastConvocation:
 			sitting.convenedAt === null || !editable
@@ -240,6 +242,29 @@ async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number)
 		: { type: 'séance' as const, id: sittingId };
 	const act = await latestOwnAct(getDb(), reader.id, action, markerFreshSince(), onSitting);
 	return act && (marker !== 'point-retire' || act.removed) ? marker : null;
+}
+
+/**
+ * `?creee=1` (the séance created, `commission/+page.server.ts`) or `?close=1` (closed): said only
+ * while the séance is still in preparation, or closed, and the journal holds that act by `reader`
+ * on it since `markerFreshSince()`, as `heldMarker` — a link crafted or sent later says nothing.
+ */
+async function arrivalMarker(
+	url: URL,
+	reader: Pick<User, 'id'>,
+	sitting: { id: number; state: string }
+): Promise<'creee' | 'close' | null> {
+	const arrival =
+		url.searchParams.has('creee') && sitting.state === 'preparation'
+			? ({ key: 'creee', action: 'session.created' } as const)
+			: url.searchParams.has('close') && sitting.state === 'closed'
+				? ({ key: 'close', action: 'session.state' } as const)
+				: null;
+	if (!arrival) return null;
+	const onSitting = { type: 'séance' as const, id: sitting.id };
+	return (await latestOwnAct(getDb(), reader.id, arrival.action, markerFreshSince(), onSitting))
+		? arrival.key
+		: null;
 }
 
 /**
