@@ -465,6 +465,13 @@ describe('a séance’s mailings', () => {
 		// Their convocation still holds: a deletion tells them.
 		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+		// A form still open on it is told it was cancelled, not « créée par erreur » (commission's-
+		// year review, finding 3).
+		expect(await addAgendaFreeItem(db, member, id, 'Invité tardif', null)).toMatchObject({
+			ok: false,
+			message:
+				'Cette séance a été annulée après sa convocation : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.'
+		});
 	});
 
 	it('writes again only to those newly concerned when the séance and its agenda are as announced', async () => {

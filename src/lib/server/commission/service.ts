@@ -96,6 +96,10 @@ const CLOSED_MESSAGE =
 const DELETED_SITTING_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.';
 
+/** A séance deleted once convened (cancelled), as said to the members who post to it. */
+const CANCELLED_SITTING_MESSAGE =
+	'Cette séance a été annulée après sa convocation : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.';
+
 /** The same, to the members who open it (a bookmark, a tab left open): nothing was sent. */
 const DELETED_SITTING_OPENED_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur). Retrouvez les séances sur la page de la commission.';
@@ -279,8 +283,13 @@ type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
 	const sitting = await findSittingRow(db, id);
 	if (!sitting) return refuse(404, SITTING_NOT_FOUND);
+	// Cancelled after its convocation, not « créée par erreur » (as `deletedSittingNotice` says it).
 	if (sitting.deletedAt !== null)
-		return refuse(404, DELETED_SITTING_MESSAGE, { reason: 'sitting-deleted' });
+		return refuse(
+			404,
+			sitting.convenedAt === null ? DELETED_SITTING_MESSAGE : CANCELLED_SITTING_MESSAGE,
+			{ reason: 'sitting-deleted' }
+		);
 	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE, { reason: 'sitting-closed' });
 	return ok(sitting);
 }
