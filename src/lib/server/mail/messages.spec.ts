@@ -46,6 +46,20 @@ const mails = (title: string) => ({
 });
 
 describe('the convocation', () => {
+	// Commission's-year review, finding 4: only the hour changed, the subject said « nouvelle date ».
+	it('says in its subject a new hour when only the hour changed, a new date when the day did', () => {
+		const agenda = [{ code: '3-1', title: 'Fiche' }];
+		const subject = (changed: ('heldOn' | 'startsAt' | 'place')[]) =>
+			sittingConvenedMail(person, sitting('Séance'), agenda, true, {
+				...sitting('Séance'),
+				startsAt: '14:00',
+				changed,
+				agendaChanged: false
+			}).subject;
+		expect(subject(['startsAt', 'place'])).toMatch(/ \(nouvelle heure\)$/);
+		expect(subject(['heldOn', 'startsAt'])).toMatch(/ \(nouvelle date\)$/);
+	});
+
 	// Left noticed s49: « La commission des usages numériques se réunit … : « Commission des usages
 	// numériques — revue annuelle 2026 » ».
 	it('names the commission once when the séance’s title names it', () => {

@@ -285,7 +285,7 @@ export function sittingConvenedMail(
 				? 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
 				: 'Cette convocation remplace la précédente.';
 	return {
-		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}${moved ? ' (nouvelle date)' : elsewhere ? ' (nouveau lieu)' : retitled ? ' (nouvel intitulé)' : earlier ? ' (convocation mise à jour)' : ''}`,
+		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}${changed('heldOn') ? ' (nouvelle date)' : moved ? ' (nouvelle heure)' : elsewhere ? ' (nouveau lieu)' : retitled ? ' (nouvel intitulé)' : earlier ? ' (convocation mise à jour)' : ''}`,
 		greeting: hello(user.name),
 		paragraphs: [
 			...(change ? [change] : []),
