@@ -26,9 +26,10 @@ const REDACTED = [
 
 /**
  * @param {string} level
- * @param {import('pino').DestinationStream} [destination] standard output when absent (tests pass one)
+ * @param {import('pino').DestinationStream} [destination] standard output when absent (tests pass one:
+ *   src/lib/server/mail/sender.spec.ts reads the lines the log writes)
  */
-function createLogger(level, destination) {
+export function createLogger(level, destination) {
 	return pino(
 		{
 			level,

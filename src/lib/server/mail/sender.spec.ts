@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -7,7 +8,7 @@ import { diskRecentlyFull, noteDiskFull } from '../db/dialect';
 import { openDatabase } from '../db';
 import { migrateToLatest } from '../db/migrate';
 import { createTestDb, scratchDir } from '../db/testing';
-import { log } from '../log.js';
+import { createLogger, log } from '../log.js';
 import { insertMessage, readRelayState } from './outbox-repository';
 import { readSenderLease } from './sender-lease-repository';
 import { SENDER_LEASE_MS } from './sender-lease';
@@ -19,6 +20,7 @@ import {
 	LINK_MARGIN_MS,
 	MailSender,
 	type MailTransport,
+	RELAY_ALERT_MS,
 	classify,
 	describeFailure,
 	smtpTransport
@@ -332,6 +334,40 @@ describe('the outbox sender', () => {
 			reason: expect.stringMatching(/^Serveur de courrier injoignable \(ECONNREFUSED\)/)
 		});
 		expect(down?.[1]).toMatch(/^Serveur de courrier en panne : Serveur de courrier injoignable/);
+	});
+
+	it('the alert filter of docs/operations.md catches a lasting outage and the mail given up, in the lines the log writes', async () => {
+		const doc = readFileSync(join(process.cwd(), 'docs/operations.md'), 'utf8');
+		const filter = /`journalctl -u sdusn -o cat \| grep -E '([^']+)'`/.exec(doc)?.[1];
+		expect(filter).toBeDefined();
+		// The lines as the portal's logger writes them (level as a word, JSON), not the calls.
+		const lines: string[] = [];
+		const written = createLogger('info', { write: (line: string) => void lines.push(line) });
+		const warn = vi
+			.spyOn(log(), 'warn')
+			.mockImplementation(((fields: object, text: string) => written.warn(fields, text)) as never);
+		const error = vi
+			.spyOn(log(), 'error')
+			.mockImplementation(((fields: object, text: string) => written.error(fields, text)) as never);
+		const start = clock;
+		await queue('Ouverture');
+		await smtp.close();
+		const s = sender();
+		await s.deliverDue();
+		clock = start + RELAY_ALERT_MS;
+		await s.deliverDue();
+		clock = start + RELAY_GIVE_UP_MS;
+		await s.deliverDue();
+		warn.mockRestore();
+		error.mockRestore();
+		smtp = await startSmtp();
+		const alerted = lines
+			.filter((line) => new RegExp(filter!).test(line))
+			.map((line) => (JSON.parse(line) as { event: string }).event);
+		const all = lines.map((line) => (JSON.parse(line) as { event: string }).event);
+		expect(all).toEqual(['mail-relay-down', 'mail-relay-down', 'mail-relay-down', 'mail-given-up']);
+		// The first failure (a relay restarting) alerts no one; an hour later, every failure does.
+		expect(alerted).toEqual(['mail-relay-down', 'mail-relay-down', 'mail-given-up']);
 	});
 
 	it('a long outage: the pause grows, no message fails one by one, and after three days the older ones are given up together', async () => {

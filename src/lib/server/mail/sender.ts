@@ -73,6 +73,11 @@ const RETRY_MAX_MS = 3_600_000;
  * the relay is mended.
  */
 const RELAY_RETRY_MAX_MS = 5 * 60_000;
+/**
+ * A relay failing for this long is logged at `error` level, which the alert of docs/operations.md
+ * (« Surveiller ») catches; a shorter outage (the relay restarted) stays a warning.
+ */
+export const RELAY_ALERT_MS = 3_600_000;
 
 /**
  * Where an SMTP exchange stood when it failed: `connect` (connection, greeting, EHLO, STARTTLS,
@@ -563,8 +568,9 @@ export class MailSender {
 					this.now()
 				)
 			);
+		// Mail lost: an error, for the alert of docs/operations.md.
 		if (given > 0)
-			log().warn(
+			log().error(
 				{ event: 'mail-given-up', count: given },
 				'Courriels abandonnés : relais en panne'
 			);
@@ -630,13 +636,15 @@ export class MailSender {
 						this.now() + retryDelay(failures, this.options.retryBaseMs, RELAY_RETRY_MAX_MS),
 					reason
 				});
+				const state = await readRelayState(this.db);
+				const lasting =
+					state.failingSince !== null && this.now() - state.failingSince >= RELAY_ALERT_MS;
 				// Why, as the admins' page says it (a login's reply, which may quote credentials, left out).
-				log().warn(
+				log()[lasting ? 'error' : 'warn'](
 					{ event: 'mail-relay-down', failures, reason },
 					`Serveur de courrier en panne : ${reason}`
 				);
 				// Only a relay just found failing gives anything up: one mended meanwhile sends them.
-				const state = await readRelayState(this.db);
 				await this.giveUpAfterLongOutage(state.failingSince, state.lastError);
 				return 'relay';
 			} else {
