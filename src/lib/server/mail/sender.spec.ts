@@ -1102,6 +1102,28 @@ describe('describeFailure', () => {
 		expect(
 			describeFailure({ code: 'EAUTH', responseCode: 535, response: '535 Bad credentials' })
 		).toMatch(/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL/);
+		// A relay without STARTTLS, as Nodemailer reports it, then a certificate refused: each names the setting.
+		expect(
+			describeFailure({
+				code: 'ETLS',
+				command: 'STARTTLS',
+				message: 'Error upgrading connection with STARTTLS',
+				response: '500 Error: command not recognized',
+				responseCode: 500
+			})
+		).toMatch(
+			/^Le serveur de courrier ne propose pas STARTTLS, que le portail exige pour un relais distant : activez-le sur le relais, passez SMTP_URL en smtps:\/\/…:465, ou réglez SMTP_REQUIRE_TLS=false \(déconseillé : courriels et identifiants passent en clair\)\. Détail technique \(500 ETLS\) : 500 Error: command not recognized$/
+		);
+		for (const code of ['ETLS', 'ESOCKET'])
+			expect(
+				describeFailure({
+					code,
+					command: 'CONN',
+					message: 'Error initiating TLS - Hostname/IP does not match certificate’s altnames'
+				})
+			).toMatch(
+				/^Le certificat du serveur de courrier a été refusé \(expiré, autosigné ou à un autre nom\) : vérifiez que le nom du relais dans SMTP_URL est celui de son certificat\. Détail technique/
+			);
 		expect(describeFailure(new Error('socket hang up'))).toBe(
 			'La connexion avec le serveur de courrier a été coupée pendant la remise : le message a peut-être été remis ; il n’est pas renvoyé. Détail technique : socket hang up'
 		);

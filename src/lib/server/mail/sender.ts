@@ -242,6 +242,19 @@ export function classify(error: unknown): Outcome {
 }
 
 /**
+ * Why TLS with the relay failed, and the setting to change: STARTTLS refused (Nodemailer asks for
+ * it even when the relay does not offer it, SMTP_REQUIRE_TLS for a remote relay), a certificate
+ * refused (Node's reasons all name it: expired, self-signed, another name), or anything else.
+ */
+function tlsFailure(err: SmtpFailure): string {
+	if (commandOf(err) === 'STARTTLS')
+		return 'Le serveur de courrier ne propose pas STARTTLS, que le portail exige pour un relais distant : activez-le sur le relais, passez SMTP_URL en smtps://…:465, ou réglez SMTP_REQUIRE_TLS=false (déconseillé : courriels et identifiants passent en clair).';
+	if (/certificate/i.test(err.message ?? ''))
+		return 'Le certificat du serveur de courrier a été refusé (expiré, autosigné ou à un autre nom) : vérifiez que le nom du relais dans SMTP_URL est celui de son certificat.';
+	return 'La connexion chiffrée (TLS) avec le serveur de courrier a échoué.';
+}
+
+/**
  * What went wrong, in French for the admins' page, then the relay's own words (often English) as a
  * detail; never the message's content or the credentials.
  */
@@ -272,8 +285,7 @@ export function describeFailure(error: unknown): string {
 			err.responseCode === undefined
 				? 'L’identification auprès du serveur de courrier n’a pas pu se faire (mot de passe absent de SMTP_URL, ou identification non proposée) : corrigez le réglage.'
 				: `Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL${reply} : corrigez le réglage.`;
-	else if (err.code === 'ETLS')
-		summary = 'La connexion chiffrée (TLS) avec le serveur de courrier a échoué.';
+	else if (err.code === 'ETLS' || /certificate/i.test(err.message ?? '')) summary = tlsFailure(err);
 	else if (unreachable) summary = `Serveur de courrier injoignable (${unreachable}).`;
 	else if (err.responseCode === 421)
 		summary = 'Le serveur de courrier est indisponible pour l’instant (code 421).';
