@@ -63,10 +63,12 @@ export async function sheetToXlsx(sheet: Sheet): Promise<ArrayBuffer> {
 	return new Uint8Array(buffer).slice().buffer;
 }
 
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export function xlsxResponse(body: ArrayBuffer, filename: string): Response {
 	return new Response(body, {
 		headers: {
-			'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'Content-Type': XLSX_MEDIA_TYPE,
 			'Content-Disposition': `attachment; filename="${filename}"`
 		}
 	});

@@ -1,6 +1,8 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { NO_SUCH_FILE, openDataAddresses } from './http';
+import { csvResponse } from '../csv';
+import { sheetToXlsx, xlsxResponse } from '../spreadsheet';
+import { asPublicFile, NO_SUCH_FILE, openDataAddresses } from './http';
 
 /** A request as the hook sees it: `route` null when no route matched the address. */
 function event(path: string, route: string | null, headers: Record<string, string> = {}) {
@@ -117,5 +119,23 @@ describe('addresses of the open data', () => {
 			expect(answer.headers.get('access-control-allow-origin'), path).toBeNull();
 			expect(answer.headers.get('content-type'), path).toBe('text/html');
 		}
+	});
+});
+
+describe('a public file to download', () => {
+	it('is dated, resumable when its bytes are stable, downloaded whole when it is a workbook', async () => {
+		const at = '2026-03-01T10:00:00.000Z';
+		const csv = asPublicFile(csvResponse('a;b\r\n', 't.csv'), at);
+		expect(csv.headers.get('last-modified')).toBe('Sun, 01 Mar 2026 10:00:00 GMT');
+		expect(csv.headers.get('accept-ranges')).toBe('bytes');
+		// Two builds of one table: ExcelJS dates each zip entry when it writes it.
+		const sheet = { title: 'T', headers: ['a'], rows: [[1]] };
+		const first = new Uint8Array(await sheetToXlsx(sheet));
+		await new Promise((resolve) => setTimeout(resolve, 2100));
+		const second = new Uint8Array(await sheetToXlsx(sheet));
+		expect(Buffer.from(first).equals(Buffer.from(second))).toBe(false);
+		const workbook = asPublicFile(xlsxResponse(first.slice().buffer, 't.xlsx'), at);
+		expect(workbook.headers.get('last-modified')).toBe('Sun, 01 Mar 2026 10:00:00 GMT');
+		expect(workbook.headers.get('accept-ranges')).toBeNull();
 	});
 });

@@ -1,4 +1,5 @@
 import { error, isHttpError, json, type Handle } from '@sveltejs/kit';
+import { XLSX_MEDIA_TYPE } from '../spreadsheet';
 import { mediaTypeOf, pathOfResource, resourceOfPath } from './resources';
 
 /** What a missing file of the open data or of an edition answers (docs/open-data.md). */
@@ -44,13 +45,18 @@ export function openDataResponse(
 
 /**
  * A file of the public side as its open-data files answer (a figure's table, the charts, the plan's
- * workbook, a séance's record): when known, when its bytes may last have changed (`modifiedAt`,
+ * workbook, a séance's record): when known, when its content may last have changed (`modifiedAt`,
  * sent as Last-Modified: an edition's publication, the plan's last published revision), and ranges
- * offered, so that a broken download resumes (the page cache's replay, rangedAnswer).
+ * offered, so that a broken download resumes (the page cache's replay, rangedAnswer) — except for a
+ * workbook: ExcelJS zips it anew at each build, each entry dated when written, so two builds of the
+ * same content differ byte for byte (a new day's key in the page cache, a restart, a signed-in
+ * visitor): the end of one joined to the start of another would be a broken file. A workbook is
+ * downloaded whole; its Last-Modified still answers If-Modified-Since with a 304.
  */
 export function asPublicFile(response: Response, modifiedAt?: string | null): Response {
 	if (modifiedAt) response.headers.set('Last-Modified', new Date(modifiedAt).toUTCString());
-	response.headers.set('Accept-Ranges', 'bytes');
+	if (response.headers.get('content-type') !== XLSX_MEDIA_TYPE)
+		response.headers.set('Accept-Ranges', 'bytes');
 	return response;
 }
 
