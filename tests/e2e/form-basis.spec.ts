@@ -295,6 +295,43 @@ test('an edit pressed while the organisation is merged shows back only what was 
 	]);
 });
 
+/** A colleague merges organisation `id` into the first other one offered; that one's name. */
+async function colleagueMerges(browser: Browser, id: number): Promise<string> {
+	const merger = await at(browser, ADMINS[0]!, `/admin/organisations/${id}`);
+	await merger.locator('select[name=into]').selectOption({ index: 1 });
+	const into = (await merger.locator('select[name=into] option:checked').textContent())!.trim();
+	await merger.locator('#fusion-reason').fill('Organisations regroupées');
+	await merger.locator('#fusion-confirm').check();
+	await merger.getByRole('button', { name: 'Fusionner' }).click();
+	await expect(merger.getByRole('status')).toContainText('Fusion enregistrée');
+	return into;
+}
+
+// Review of authoring: a rename sent after a colleague merged the organisation was refused (409)
+// with nothing said, its form gone with the name typed, with or without script.
+for (const javaScriptEnabled of [true, false])
+	test(`a rename sent after a colleague’s merge says where it went, and the name typed (script: ${javaScriptEnabled})`, async ({
+		browser
+	}) => {
+		const id = javaScriptEnabled ? 11 : 12;
+		const { page: renamer } = await signedIn(browser, ADMINS[1]!, {
+			path: `/admin/organisations/${id}`,
+			origin: portal.url,
+			javaScriptEnabled
+		});
+		const name = await renamer.locator('h1').textContent();
+		await renamer.locator('#name').fill('Nom tapé pendant la fusion');
+		await renamer.locator('#reason').fill('Nouveau nom');
+		const into = await colleagueMerges(browser, id);
+		await renamer.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+		const alert = renamer.getByRole('alert').filter({ hasText: 'a été fusionnée dans' });
+		await expect(alert).toContainText(
+			`L’organisation « ${name} » a été fusionnée dans « ${into} » le`
+		);
+		await expect(alert).toContainText('Rien n’a été enregistré');
+		await expect(alert).toContainText('Le nom saisi était « Nom tapé pendant la fusion ».');
+	});
+
 /** A new objective of its own (no fiche: it may be retired), its page open for `account`. */
 async function newObjective(browser: Browser, account: (typeof ADMINS)[number], label: string) {
 	const admin = await at(browser, account, '/admin/plan');

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { foldForMatching } from '../../utils/text';
 import { formatDate } from '../../utils/format';
+import { parisDate } from '../../utils/dates';
 import { describe, expect, it } from 'vitest';
 import { findUserById, type User } from '../auth/users';
 import type { Db } from '../db';
@@ -569,7 +570,8 @@ describe('organisations', () => {
 		expect(renamed).toEqual({
 			ok: false,
 			status: 409,
-			message: `L’organisation « ${absorbed.name} » a été fusionnée dans « ${kept.name} » : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${kept.name} » s’il y a lieu.`
+			// When, and the name typed, which the page has no form left to show (review of authoring).
+			message: `L’organisation « ${absorbed.name} » a été fusionnée dans « ${kept.name} » le ${formatDate(parisDate(new Date()))} : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${kept.name} » s’il y a lieu. Le nom saisi était « Un autre nom ».`
 		});
 		// 1-2 had both as owners, without a scope: the kept one owns it once (listed twice, the
 		// fiche's form and the workbook refused the fiche, probe s56), and one fiche revision says so.

@@ -302,12 +302,16 @@ export async function editOrganisation(
 	return editOrganisationRecord(db, id, async (trx, current) => {
 		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
 		// name, and renaming it would list it apart again.
+		// The page has no form for it any more: the name typed is said back, to be copied.
 		const into = current.mergedInto;
-		if (into)
+		if (into) {
+			const when = current.retiredAt ? ` le ${formatDate(current.retiredAt)}` : '';
+			const typed = input.name !== current.name ? ` Le nom saisi était « ${input.name} ».` : '';
 			return refuse(
 				409,
-				`L’organisation « ${current.name} » a été fusionnée dans « ${into.name} » : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${into.name} » s’il y a lieu.`
+				`L’organisation « ${current.name} » a été fusionnée dans « ${into.name} »${when} : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${into.name} » s’il y a lieu.${typed}`
 			);
+		}
 		if (current.version !== input.version) {
 			if (!input.shown) return refuse(409, ORGANISATION_CONFLICT);
 			const changes = organisationChanges(inWords(input.shown, ''), {
