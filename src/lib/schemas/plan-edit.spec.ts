@@ -192,6 +192,33 @@ describe('an indicator row of the fiche form', () => {
 	});
 });
 
+// Review of authoring: « Nombre de communes » and « NOMBRE de communes ! » were saved on one fiche,
+// though the README says labels are compared everywhere as titles are (foldForMatching).
+describe('two indicators of the fiche form under one label', () => {
+	function withLabels(labels: string[], retired: number[] = []) {
+		const form = new FormData();
+		labels.forEach((label, i) => {
+			form.set(indicatorRowField(i, 'label'), label);
+			form.set(indicatorRowField(i, 'kind'), 'count');
+			if (retired.includes(i)) form.set(indicatorRowField(i, 'retire'), 'on');
+		});
+		const { errors } = parseFicheForm(form);
+		return Object.fromEntries(Object.entries(errors).filter(([name]) => name.startsWith('ind_')));
+	}
+
+	it('refuses the later one, naming the other by its label', () => {
+		expect(withLabels(['Nombre de communes', 'NOMBRE de communes !'])).toEqual({
+			[indicatorRowField(1, 'label')]:
+				'L’indicateur « Nombre de communes » de cette fiche porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé.'
+		});
+	});
+
+	it('takes a label that differs by more, and one a retired indicator leaves', () => {
+		expect(withLabels(['Nombre de communes', 'Nombre de communes équipées'])).toEqual({});
+		expect(withLabels(['Nombre de communes', 'Nombre de communes'], [0])).toEqual({});
+	});
+});
+
 describe('the status form of a fiche (« Changer le statut »)', () => {
 	const sent = (status: string, shown_status: string) =>
 		StatusSchema.safeParse({

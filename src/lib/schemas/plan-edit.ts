@@ -24,7 +24,7 @@ import {
 	FICHE_FIELD_LABELS,
 	FICHE_STATUSES
 } from '../utils/vocabulary';
-import { FICHE_CODE_PATTERN, ID_PATTERN } from '../utils/text';
+import { FICHE_CODE_PATTERN, foldForMatching, ID_PATTERN } from '../utils/text';
 import { indicatorValueReadingProblem, readIndicatorValue } from './progress-update';
 
 /** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
@@ -415,7 +415,25 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 			row: i
 		});
 	}
+	refuseRepeatedLabels(rows, errors);
 	return rows;
+}
+
+/**
+ * Two indicators of the fiche kept in service under one label, compared as titles and names are
+ * everywhere (foldForMatching): the later row is refused, naming the other by its label.
+ */
+function refuseRepeatedLabels(rows: IndicatorInput[], errors: FieldErrors) {
+	const first = new Map<string, string>();
+	for (const row of rows) {
+		const folded = foldForMatching(row.label);
+		if (row.retire || folded === '' || row.row === undefined) continue;
+		const other = first.get(folded);
+		if (other === undefined) first.set(folded, row.label);
+		else
+			errors[indicatorRowField(row.row, 'label')] ??=
+				`L’indicateur « ${other} » de cette fiche porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé.`;
+	}
 }
 
 /**

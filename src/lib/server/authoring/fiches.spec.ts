@@ -259,6 +259,29 @@ describe('editing a fiche', () => {
 		expect(search_text).toContain('pilotage');
 	});
 
+	// Review of authoring: the form gave a fiche another live fiche's title, which adding a fiche
+	// and the import refuse.
+	it('refuses a title another live fiche bears (foldForMatching), not its own re-cased', async () => {
+		const other = (await findFicheState(db, '14-1'))!;
+		const input = await edit('17-1', {
+			title: ` ${other.title.toUpperCase()} !`,
+			reason: 'Titre repris'
+		});
+		expect(await updateFiche(db, admin, '17-1', input, null)).toEqual({
+			ok: false,
+			status: 400,
+			message: expect.any(String),
+			fieldErrors: {
+				title:
+					'La fiche 14-1 porte déjà ce titre (capitales, accents, espaces et ponctuation mis à part) : donnez à celle-ci un autre titre.'
+			}
+		});
+		expect((await findFicheState(db, '17-1'))!.version).toBe(1);
+		const own = (await findFicheState(db, '14-1'))!;
+		const recased = await edit('14-1', { title: own.title.toUpperCase(), reason: 'Capitales' });
+		expect((await updateFiche(db, admin, '14-1', recased, null)).ok).toBe(true);
+	});
+
 	it('refuses the second of two admins with what the first changed, overwriting nothing', async () => {
 		const first = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
 		const second = await edit('14-1', {

@@ -316,6 +316,13 @@ async function ficheEditProblems(
 		await repeatedOrganisationErrors(trx, state.code, input)
 	))
 		fieldErrors[field] ??= message;
+	// Renamed under another fiche's title, as the form that adds a fiche and the import refuse; a
+	// title left as it was (but for case or accents) is not checked again.
+	if (foldForMatching(input.title) !== foldForMatching(state.title)) {
+		const twin = await liveTwin(trx, input.title, state.code);
+		if (twin)
+			fieldErrors.title = `${ficheTitleTaken(twin.code)} (capitales, accents, espaces et ponctuation mis à part) : donnez à celle-ci un autre titre.`;
+	}
 	const { linked, problem } = await readLinkedCodes(trx, state.code, input.linkedCodes);
 	if (problem) fieldErrors.links = problem;
 	const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
@@ -739,6 +746,19 @@ function rebaseIndicatorField(
  */
 export const ficheTitleTaken = (code: string) => `La fiche ${code} porte déjà ce titre`;
 
+/**
+ * The fiche of the plan, other than `except`, that bears `title` (foldForMatching), abandoned ones
+ * aside: an abandoned fiche's title may be taken again (a fiche started afresh).
+ */
+async function liveTwin(trx: Executor, title: string, except?: string) {
+	return (await listFiches(trx)).find(
+		(f) =>
+			f.code !== except &&
+			f.status !== 'abandonnee' &&
+			foldForMatching(f.title) === foldForMatching(title)
+	);
+}
+
 /** Adds a fiche to an objective under the next free code; the edit form completes it. */
 export async function createFiche(
 	db: Db,
@@ -754,9 +774,7 @@ export async function createFiche(
 		// The same form sent twice (Back then send again, two tabs, a double click without script)
 		// would add two public fiches, whose codes are never given again.
 		// An abandoned fiche's title may be taken again (a fiche started afresh).
-		const twin = (await listFiches(trx)).find(
-			(f) => f.status !== 'abandonnee' && foldForMatching(f.title) === foldForMatching(input.title)
-		);
+		const twin = await liveTwin(trx, input.title);
 		if (twin) {
 			const message = `${ficheTitleTaken(twin.code)} : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.`;
 			return refuse(409, message, { fieldErrors: { title: message } });
