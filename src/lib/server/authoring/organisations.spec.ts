@@ -573,6 +573,15 @@ describe('organisations', () => {
 			// When, and the name typed, which the page has no form left to show (review of authoring).
 			message: `L’organisation « ${absorbed.name} » a été fusionnée dans « ${kept.name} » le ${formatDate(parisDate(new Date()))} : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${kept.name} » s’il y a lieu. Le nom saisi était « Un autre nom ».`
 		});
+		// Nor is it retired, with where it went (authoring review: « déjà retirée » alone).
+		const merged = (await findAdminOrganisation(db, absorbed.id))!;
+		expect(
+			await retireOrganisation(db, admin, absorbed.id, { version: merged.version, ...WHY }, null)
+		).toEqual({
+			ok: false,
+			status: 409,
+			message: `L’organisation « ${absorbed.name} » a déjà été fusionnée dans « ${kept.name} » le ${formatDate(parisDate(new Date()))} : elle est déjà retirée. Rien n’a été enregistré.`
+		});
 		// 1-2 had both as owners, without a scope: the kept one owns it once (listed twice, the
 		// fiche's form and the workbook refused the fiche, probe s56), and one fiche revision says so.
 		const fiche = (await findFicheByCode(db, '1-2'))!;

@@ -395,7 +395,14 @@ export async function retireOrganisation(
 ): Promise<Result> {
 	return editOrganisationRecord(db, id, async (trx, current) => {
 		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
-		if (current.retiredAt) return refuse(409, 'Cette organisation est déjà retirée.');
+		// Merged, it is said as the merge form says it: where it went, and when.
+		if (current.retiredAt)
+			return refuse(
+				409,
+				current.mergedInto
+					? `L’organisation « ${current.name} » a déjà été fusionnée dans « ${current.mergedInto.name} » le ${formatDate(current.retiredAt)} : elle est déjà retirée. Rien n’a été enregistré.`
+					: 'Cette organisation est déjà retirée.'
+			);
 		// Its partners would keep signing in for fiches no campaign expects of it any more, and be
 		// thanked for updates they never sent: their accounts go first, or follow a merge.
 		const accounts = await countActiveAccounts(trx, id);
