@@ -171,6 +171,11 @@ test('two admins each add an indicator to the same fiche: the second, refused, s
 	// The first's indicator is shown in its place; the typing of the second follows it.
 	await expect(second.locator('input[value="Nombre de bornes (A)"]')).toHaveCount(1);
 	await expect(second.getByRole('group', { name: 'Indicateur 3' })).toBeVisible();
+	// Their row shows their label, not this person's typing left in its field (rowKey): saved
+	// again, it would have renamed the colleague's indicator.
+	await expect(
+		second.getByRole('group', { name: 'Indicateur 3' }).getByLabel(/^Intitulé/)
+	).toHaveValue('Nombre de bornes (A)');
 	await expect(newRow(second).first()).toHaveValue('Nombre de communes (B)');
 
 	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();

@@ -10,6 +10,16 @@ export function rows(filled: (i: number) => boolean, max: number, blank: number)
 	return Array.from({ length: Math.min(max, used + blank) }, (_, i) => i);
 }
 
+/**
+ * The key of a row of the form: its place and what it holds as the page was given it (the
+ * indicator's id, the organisation). A field keeps what was typed in it across a refusal (its
+ * value given as the default); a refusal after a colleague's change may put another thing on that
+ * row (their indicator added where this person was adding one, which moves down a row): the row is
+ * then drawn anew, its fields showing what the answer gives, not this person's typing left on
+ * the colleague's indicator — which saving again would have renamed.
+ */
+export const rowKey = (i: number, holds: string | undefined) => `${i}:${holds ?? ''}`;
+
 /** An indicator row that the fiche does not hold yet: one to add. */
 export const isNewIndicator = (values: Record<string, string>, i: number) =>
 	!values[indicatorRowField(i, 'id')];
