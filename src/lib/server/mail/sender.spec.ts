@@ -828,6 +828,11 @@ describe('the outbox sender', () => {
 	// the disk stayed full, and the next write began another. Through the sender's own loop, on a
 	// real full database.
 	describe('a full disk’s episode, through the sender’s loop', () => {
+		// A test stopped midway (its time limit) must not leave fake timers or log spies to the next.
+		afterEach(() => {
+			vi.useRealTimers();
+			vi.restoreAllMocks();
+		});
 		let roomy: number;
 		const full = (yes: boolean) =>
 			sql.raw(`PRAGMA max_page_count = ${yes ? 1 : roomy}`).execute(db);
@@ -871,7 +876,9 @@ describe('the outbox sender', () => {
 				.max_page_count;
 			vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
 			writing = true;
-			const s = sender({ transport, pollMs: 10, beforeDelivery: hook });
+			// A round a second of fake time, not every 10 ms: a minute with room is then sixty rounds
+			// of real database work, not six thousand (twenty seconds on a loaded machine).
+			const s = sender({ transport, pollMs: 1_000, beforeDelivery: hook });
 			const lines = () => [events(error, 'disk-full'), events(info, 'disk-full-over')];
 			const end = async () => {
 				await full(false);
