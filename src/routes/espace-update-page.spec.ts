@@ -4,7 +4,13 @@ import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { saveProgressUpdate } from '$lib/server/progress/service';
-import { createPartner, progressFormData, progressInput } from '$lib/server/progress/testing';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
+import {
+	createPartner,
+	preparedUpdate,
+	progressFormData,
+	progressInput
+} from '$lib/server/progress/testing';
 import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as updatePage from './espace/suivis/[id=id]/+page.server';
 import { formAnswer, idRoute, postAction, routeEvent, withSession } from './route-testing';
@@ -92,5 +98,50 @@ describe('a `brouillon=` that is not a number', () => {
 		);
 		expect(isRedirect(page)).toBe(false);
 		expect(page).toMatchObject({ fiche: { code: '1-2' }, draft: null });
+	});
+});
+
+// « Enregistrer ma saisie comme nouvelle mise à jour », offered once the update a tab was bound to
+// was validated meanwhile: refused for a field, that save kept the page in its mode (the diff
+// review found it drew « Enregistrer le brouillon » and « Soumettre » again, whose posts were
+// refused as « validée entre-temps », or without script as « déjà envoyé »).
+
+describe('a typing saved as a new update, refused for a field', () => {
+	type Answer = {
+		status: number;
+		data: Record<string, unknown> & { values: Record<string, string> };
+	};
+	const post = async (path: string, fields: Record<string, string>) =>
+		(await form.actions.default!(
+			await routeEvent(
+				path,
+				'/espace/fiches/[code=fiche]/suivi',
+				{ code: '1-1' },
+				await withSession(db, partner),
+				progressFormData(fields)
+			)
+		)) as Answer;
+
+	it('keeps the page offering that save alone, with a key for it', async () => {
+		const admin = await createTestUser(db, { ...PEOPLE.admin, password: null });
+		const { id } = await preparedUpdate(db, { cdg: partner, admin }, 'validated', '1-1');
+		const stale = await post(`/espace/fiches/1-1/suivi?brouillon=${id}`, { version: '1' });
+		expect(stale.status).toBe(409);
+		const firstKey = stale.data.newSubmissionKey;
+		expect(firstKey).toEqual(expect.any(String));
+		const before = await updates();
+		// The button's own address (no `brouillon=`), the advancement mistyped.
+		const refused = await post('/espace/fiches/1-1/suivi', {
+			version: '1',
+			intent: 'new',
+			new_submission_key: String(firstKey),
+			progress: '150'
+		});
+		expect(refused.status).toBe(400);
+		expect(refused.data.errors).toHaveProperty('progress');
+		expect(refused.data.values.progress).toBe('150');
+		expect(refused.data.newSubmissionKey).toEqual(expect.any(String));
+		expect(refused.data.newSubmissionKey).not.toBe(firstKey);
+		expect(await updates()).toBe(before);
 	});
 });

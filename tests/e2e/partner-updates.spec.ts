@@ -398,7 +398,22 @@ for (const javaScriptEnabled of [true, false])
 			await expectNoAxeViolations(a);
 			await screenshotsAtWidths(a, testInfo.outputPath.bind(testInfo), 'conflit-validee');
 		}
+		// That save refused for a field: the page stays in its mode (one action, a key for it).
+		const progress = a.getByLabel('Avancement en %');
+		const typed = await progress.inputValue();
+		await progress.fill('150');
 		await asNew.last().click();
+		await expect(a.getByText('L’avancement est un pourcentage')).toHaveCount(2);
+		for (const refused of ['Enregistrer le brouillon', 'Soumettre à Lot numérique'])
+			await expect(a.getByRole('button', { name: refused })).toHaveCount(0);
+		await expect(asNew).toHaveCount(1);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
+		if (javaScriptEnabled) {
+			await expectNoAxeViolations(a);
+			await screenshotsAtWidths(a, testInfo.outputPath.bind(testInfo), 'nouvelle-champ-refuse');
+		}
+		await progress.fill(typed);
+		await asNew.click();
 		await expect(a).toHaveURL(/\/espace\/fiches\/6-1\/suivi\?brouillon=\d+&enregistre=nouvelle$/);
 		const created = Number(new URL(a.url()).searchParams.get('brouillon'));
 		expect(created).not.toBe(draft);

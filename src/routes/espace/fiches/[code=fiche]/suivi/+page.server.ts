@@ -188,8 +188,11 @@ export const actions: Actions = {
 					: result;
 			// The update validated meanwhile: « Enregistrer ma saisie comme nouvelle mise à jour » sends
 			// this key (the page's may be the validated one's last, answered as sent twice); one key per
-			// refusal, so that a double click creates one draft.
-			const newKey = result.stored?.canSaveAsNew ? { newSubmissionKey: crypto.randomUUID() } : {};
+			// refusal, so that a double click creates one draft. Its fields refused, that save keeps the
+			// page in that mode (its key is what the page draws the one button from).
+			const offersNew =
+				result.stored?.canSaveAsNew || (form.get('intent') === 'new' && result.status === 400);
+			const newKey = offersNew ? { newSubmissionKey: crypto.randomUUID() } : {};
 			return refusalAnswer(kept, typedValues(form), newKey);
 		}
 		const { id, state, duplicate, unchanged } = result.value;
