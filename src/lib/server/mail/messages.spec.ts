@@ -4,6 +4,7 @@ import {
 	campaignDeadlineMail,
 	campaignMail,
 	invitationMail,
+	replacedValuesMail,
 	sittingCancelledMail,
 	sittingClosedMail,
 	sittingConvenedMail,
@@ -409,5 +410,28 @@ describe('the first invitation', () => {
 			/du Lot, comme membre de la commission des usages numériques\.$/
 		);
 		expect(invite('partenaire', 'Mairie de Cahors')[0]).toMatch(/du Lot, pour Mairie de Cahors\.$/);
+	});
+});
+
+// Diff review: « a publié cette valeur » for several, « celle de une autre organisation » for an
+// organisation with no name to say.
+
+describe('the mail of replaced values', () => {
+	const notice = (by: string | null, values: string[]) =>
+		read(
+			replacedValuesMail(person, { fiche: '6-1', ficheTitle: 'Fiche', by, values, updateId: 3 })
+		);
+
+	it('gives its reason in the plural for several values', () => {
+		const { text } = notice('SDAIL', ['« A » au 1er juin 2026 : 12 → 15', '« B » : 1 → 2']);
+		expect(text).toContain('parce que votre organisation a publié ces valeurs.');
+		expect(notice('SDAIL', ['x']).text).toContain('a publié cette valeur.');
+	});
+
+	it('says « d’une autre organisation » for one it cannot name', () => {
+		const { text } = notice(null, ['« A » au 1er juin 2026 : 12 → 15']);
+		expect(text).toContain('a été remplacée par celle d’une autre organisation');
+		expect(text).toContain('une mise à jour d’une autre organisation qui donne');
+		expect(text).not.toContain('de une');
 	});
 });

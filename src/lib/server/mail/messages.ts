@@ -186,19 +186,22 @@ export function replacedValuesMail(
 	notice: {
 		fiche: string;
 		ficheTitle: string;
-		/** The organisation whose update replaced them. */
-		by: string;
+		/** The organisation whose update replaced them; null when it has no name to say. */
+		by: string | null;
 		values: string[];
 		/** The update of the recipient's organisation that published them. */
 		updateId: number;
 	}
 ): Notification {
 	const one = notice.values.length === 1;
+	const by = notice.by ?? 'une autre organisation';
+	// « celle de SDAIL », « celle d’une autre organisation ».
+	const ofBy = notice.by === null ? 'd’une autre organisation' : `de ${notice.by}`;
 	return {
-		subject: `${one ? 'Valeur remplacée' : 'Valeurs remplacées'} par ${notice.by} : fiche ${notice.fiche}`,
+		subject: `${one ? 'Valeur remplacée' : 'Valeurs remplacées'} par ${by} : fiche ${notice.fiche}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`${one ? 'Une valeur publiée' : 'Des valeurs publiées'} par votre organisation sur la fiche ${notice.fiche} « ${notice.ficheTitle} » ${one ? 'a été remplacée' : 'ont été remplacées'} par celle de ${notice.by} : Lot numérique a validé une mise à jour de ${notice.by} qui donne une autre valeur pour le même indicateur et le même jour (une seule valeur est publiée par indicateur et par jour). La valeur de votre organisation, puis celle de ${notice.by} :`,
+			`${one ? 'Une valeur publiée' : 'Des valeurs publiées'} par votre organisation sur la fiche ${notice.fiche} « ${notice.ficheTitle} » ${one ? 'a été remplacée' : 'ont été remplacées'} par celle ${ofBy} : Lot numérique a validé une mise à jour ${ofBy} qui donne une autre valeur pour le même indicateur et le même jour (une seule valeur est publiée par indicateur et par jour). La valeur de votre organisation, puis celle ${ofBy} :`,
 			...notice.values,
 			`Votre mise à jour la montre désormais remplacée. Si la valeur de votre organisation était la bonne, écrivez à Lot numérique.`
 		],
@@ -206,7 +209,7 @@ export function replacedValuesMail(
 			label: 'Voir votre mise à jour',
 			url: absoluteUrl(`/espace/suivis/${notice.updateId}`)
 		},
-		reason: 'Vous recevez ce message parce que votre organisation a publié cette valeur.'
+		reason: `Vous recevez ce message parce que votre organisation a publié ${one ? 'cette valeur' : 'ces valeurs'}.`
 	};
 }
 

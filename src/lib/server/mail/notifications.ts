@@ -92,7 +92,7 @@ export async function notifyReplacedValues(
 	notice: {
 		fiche: string;
 		ficheTitle: string;
-		by: string;
+		by: string | null;
 		replaced: { organisationId: number; updateId: number; line: string }[];
 	},
 	now: number

@@ -223,7 +223,7 @@ async function notifyOverwritten(
 		{
 			fiche: update.ficheCode,
 			ficheTitle: update.ficheTitle,
-			by: update.organisationName ?? 'une autre organisation',
+			by: update.organisationName,
 			replaced: overwritten
 		},
 		now

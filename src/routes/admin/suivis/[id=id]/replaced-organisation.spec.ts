@@ -34,11 +34,13 @@ async function validate(id: number) {
 	if (!done.ok) throw new Error(done.message);
 }
 
-/** The staff's page of the update, its text. */
-async function shown(id: number): Promise<string> {
+/** The staff's page of the update, its text; `unnamed`: as if the other organisation had no name. */
+async function shown(id: number, unnamed = false): Promise<string> {
 	const data = await load(
 		routeEvent(`/admin/suivis/${id}`, '/admin/suivis/[id=id]', { id: String(id) }, portal.admin)
 	);
+	if (unnamed && data && 'replaced' in data)
+		for (const r of data.replaced ?? []) r.organisationName = null;
 	return shownText(render(Page, { props: { data, form: null } as never }).body);
 }
 
@@ -50,10 +52,21 @@ describe('the review page of an update replacing a published value', () => {
 		const text = await shown(await submitted(sam, 15));
 		expect(text).toContain('15 au 1er juin 2026, remplace 12 publié le 7 décembre 2026 par CDG46');
 		expect(text).toMatch(
-			/Valeur publiée par une autre organisation : validée, cette mise à jour de SDAIL remplace une valeur publiée par CDG46\. .+ : 15 au 1er juin 2026, remplace 12 publié le 7 décembre 2026 par CDG46 Les personnes de CDG46 qui reçoivent les avis de validation en sont prévenues par courriel\./
+			/Valeur publiée par une autre organisation : validée, cette mise à jour de SDAIL remplace une valeur publiée par CDG46\. .+ : 15 au 1er juin 2026, remplace 12 publié le 7 décembre 2026 par CDG46 À la validation, un courriel le dit aux personnes de CDG46 qui reçoivent les avis de validation, s’il y en a dont le compte est actif\./
 		);
 		// Before the values and the decision.
 		expect(text.indexOf('autre organisation')).toBeLessThan(text.indexOf('Valider et publier'));
+	});
+
+	// Diff review: « Les personnes de une autre organisation ».
+	it('says « d’une autre organisation » for one it cannot name', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		const sam = await createTestUser(portal.db, PEOPLE.sam);
+		await validate(await submitted(paul, 12));
+		const text = await shown(await submitted(sam, 15), true);
+		expect(text).toContain('remplace une valeur publiée par une autre organisation.');
+		expect(text).toContain('aux personnes d’une autre organisation qui reçoivent');
+		expect(text).not.toContain('de une');
 	});
 
 	it('says a self-correction as before, without a notice', async () => {
