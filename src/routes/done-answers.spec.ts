@@ -187,8 +187,30 @@ describe('the séance page’s forms sent without script', () => {
 			postAction(sitting.actions.removeItem, at, portal.admin, { itemId: String(item!.id) })
 		);
 		expect((await sittingPage(id, '?fait=point-retire')).done).toBe('Point retiré.');
+		// Diff review, finding 3: nor « Point ajouté » / « Ordre du jour mis à jour » after a removal.
+		expect((await sittingPage(id, '?fait=point-ajoute')).done).toBeNull();
+		expect((await sittingPage(id, '?fait=ordre-du-jour')).done).toBeNull();
 		await addFree('Point sur le très haut débit');
 		expect((await sittingPage(id, '?fait=point-retire')).done).toBeNull();
+	});
+
+	it('say a presence recorded or taken off only when this person’s latest change of them did it', async () => {
+		const id = await preparedSitting(portal.db, portal.admin);
+		const at = idRoute(SITTING, id);
+		await routeAnswer(() =>
+			postAction(sitting.actions.addGuest, at, portal.admin, { guest_name: 'Marie Invitée' })
+		);
+		expect((await sittingPage(id, '?fait=invite')).done).toBe('Invité enregistré.');
+		expect((await sittingPage(id, '?fait=presence-retiree')).done).toBeNull();
+		const [guest] = (await findSitting(portal.db, id))!.attendees;
+		await routeAnswer(() =>
+			postAction(sitting.actions.removeAttendee, at, portal.admin, {
+				attendeeId: String(guest!.id)
+			})
+		);
+		expect((await sittingPage(id, '?fait=presence-retiree')).done).toBe('Présence retirée.');
+		for (const added of ['?fait=invite', '?fait=presence'])
+			expect((await sittingPage(id, added)).done).toBeNull();
 	});
 
 	// Commission's-year review, finding 2: « close » on a séance in preparation, « créée » on a

@@ -402,8 +402,9 @@ export async function roleHeldAt(
 /**
  * The latest event of `action` by `actorId` (on `target`, an account or a séance, when given)
  * journaled at or after `since`, with the `count` its « après » records (null when it records
- * none) and whether it took something away (`removed`: an « avant » and no « après », as a point
- * withdrawn from a séance's agenda records it); null when none was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
+ * none), whether it took something away (`removed`: an « avant » and no « après », as a point
+ * withdrawn from a séance's agenda records it) and whether it records an « après » (`added`: a
+ * person added to a séance's attendees, not one taken off); null when none was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
  * state cannot show.
  */
 export async function latestOwnAct(
@@ -412,7 +413,7 @@ export async function latestOwnAct(
 	action: AuditAction,
 	since: Date,
 	target?: { type: 'compte' | 'séance'; id: number }
-): Promise<{ count: number | null; removed: boolean } | null> {
+): Promise<{ count: number | null; removed: boolean; added: boolean } | null> {
 	const row = await db
 		.selectFrom('audit_event')
 		.select(['before_state as before', 'after_state as after'])
@@ -430,7 +431,8 @@ export async function latestOwnAct(
 	const count = (after as { count?: unknown } | null)?.count;
 	return {
 		count: typeof count === 'number' ? count : null,
-		removed: row.before !== null && row.after === null
+		removed: row.before !== null && row.after === null,
+		added: row.after !== null
 	};
 }
 

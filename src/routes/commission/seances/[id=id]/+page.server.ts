@@ -228,10 +228,28 @@ const DONE_ACTS = {
 } as const satisfies Record<(typeof DONE_KEYS)[number], AuditAction>;
 
 /**
+ * Which of the acts journaled under one action a key names (one action journals every change of
+ * the agenda, another every change of the attendees): a point removed has an « avant » and no
+ * « après » (removeAgendaItem), points added neither; a person added has an « après »
+ * (addAttendee), one taken off none. Any act of its action for the other keys.
+ */
+const ACT_OF_KEY: Partial<
+	Record<(typeof DONE_KEYS)[number], (act: { removed: boolean; added: boolean }) => boolean>
+> = {
+	'ordre-du-jour': (act) => !act.removed,
+	'point-ajoute': (act) => !act.removed,
+	'point-retire': (act) => act.removed,
+	presence: (act) => act.added,
+	invite: (act) => act.added,
+	'presence-retiree': (act) => !act.added
+};
+
+/**
  * The key a form sent without script left in the address (doneAnswer), when the journal holds its
  * act by `reader` on this séance since `markerFreshSince()`: a link sent later, or crafted, says
- * nothing. « Point retiré » only when that person's latest change of the agenda removed a point
- * (its entry has an « avant » and no « après », removeAgendaItem): one action journals them all.
+ * nothing. A key of the agenda or of the attendees only when that person's latest change of it was
+ * of that kind (ACT_OF_KEY): « Point ajouté » not after a point removed, nor « Point retiré » after
+ * one added.
  */
 async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number) {
 	const marker = doneMarker(url, DONE_KEYS);
@@ -241,7 +259,7 @@ async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number)
 		? undefined
 		: { type: 'séance' as const, id: sittingId };
 	const act = await latestOwnAct(getDb(), reader.id, action, markerFreshSince(), onSitting);
-	return act && (marker !== 'point-retire' || act.removed) ? marker : null;
+	return act && (ACT_OF_KEY[marker]?.(act) ?? true) ? marker : null;
 }
 
 /**
