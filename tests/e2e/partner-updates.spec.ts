@@ -407,6 +407,7 @@ for (const javaScriptEnabled of [true, false])
 		for (const refused of ['Enregistrer le brouillon', 'Soumettre à Lot numérique'])
 			await expect(a.getByRole('button', { name: refused })).toHaveCount(0);
 		await expect(asNew).toHaveCount(1);
+		await expect(a.getByRole('link', { name: 'Supprimer le brouillon' })).toHaveCount(0);
 		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
 		if (javaScriptEnabled) {
 			await expectNoAxeViolations(a);
