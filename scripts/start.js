@@ -464,14 +464,16 @@ async function serve() {
 		if (!existsSync(builtHandler))
 			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
 	} else buildIfNeeded();
-	const removePidFile = claimDatabase(config.databasePath);
 	// A stop asked while the build loads (migrations, seed) waits for it, then stops as below: the
-	// database is closed and the pid file removed, where Node's default would end at once.
+	// database is closed and the pid file removed, where Node's default would end at once. Listened
+	// for before the pid file is written: a signal sent as soon as it appears, before any listener,
+	// ended the process at once, the file left behind.
 	/** @type {NodeJS.Signals | null} */
 	let askedEarly = null;
 	const early = (/** @type {NodeJS.Signals} */ signal) => (askedEarly ??= signal);
 	process.on('SIGTERM', early);
 	process.on('SIGINT', early);
+	const removePidFile = claimDatabase(config.databasePath);
 	handler = answerSvelteKitAddresses(
 		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
 		appFilesOf(join(root, 'build', 'client'))
