@@ -1186,6 +1186,22 @@ describe('every problem told in one pass', () => {
 		]);
 	}, 60_000);
 
+	it('an organisation refused for another’s identifier is not also unknown on the rows naming it', async () => {
+		let first = 0;
+		let refused = 0;
+		const found = await problems(
+			await edited((w) => {
+				const organisations = w.getWorksheet('Organisations')!;
+				first = rowOf(organisations, 'ad-occ');
+				refused = rowOf(organisations, 'admr');
+				organisations.getRow(refused).getCell(1).value = 'ad-occ';
+			})
+		);
+		expect(found).toEqual([
+			`Feuille « Organisations », ligne ${refused}, colonne « Identifiant » : l’organisation « ad-occ » est déjà à la ligne ${first}`
+		]);
+	});
+
 	it('refuses a date in an indicator’s « Cible », naming the cell and the day as it is shown', async () => {
 		const found = await problems(
 			await edited((w) => {

@@ -1495,12 +1495,7 @@ function readRows(
 		problems,
 		abandonedFiches
 	);
-	const people = readPeople(
-		rows('people'),
-		references,
-		organisations.byName,
-		unread.has('organisations')
-	);
+	const people = readPeople(rows('people'), references, organisations, unread.has('organisations'));
 	model.people = people.list;
 	model.links = readLinks(rows('links'), references);
 	const indicators = readIndicators(rows('indicators'), references);
@@ -1655,9 +1650,10 @@ type OrganisationToday = Pick<PlanModel['organisations'][number], 'slug' | 'name
 };
 
 /**
- * The « Organisations » sheet (`list`), the row of each organisation by identifier (`rows`), and
- * how the other sheets find an organisation (`byName`): by its name (`organisationNameKey`, as the
- * admin form compares names) or its identifier, lower-cased.
+ * The « Organisations » sheet (`list`), the row of each organisation by identifier (`rows`), how
+ * the other sheets find an organisation (`byName`): by its name (`organisationNameKey`, as the
+ * admin form compares names) or its identifier, lower-cased; and the names of the rows refused for
+ * an identifier another row holds (`refusedNames`): a row naming one is not also told unknown.
  */
 function readOrganisations(
 	rows: RowReader[],
@@ -1668,6 +1664,7 @@ function readOrganisations(
 	list: PlanModel['organisations'];
 	rows: Map<string, number>;
 	byName: Map<string, string>;
+	refusedNames: Set<string>;
 } {
 	const read = rows.map((r) => {
 		const typeLabel = r.text(3);
@@ -1694,6 +1691,12 @@ function readOrganisations(
 		};
 	});
 	const list = uniqueBy(read, (o) => o.slug, 0, 'l’organisation');
+	const kept = new Set(list);
+	const refusedNames = new Set(
+		read
+			.filter(({ item }) => !kept.has(item))
+			.flatMap(({ typedName, item }) => [item.name, typedName].map(organisationNameKey))
+	);
 	const rowOf = new Map<string, number>();
 	for (const { item, reader } of read)
 		if (!rowOf.has(item.slug)) rowOf.set(item.slug, reader.number);
@@ -1735,7 +1738,7 @@ function readOrganisations(
 		...list.map((o) => [o.slug, o.slug] as const),
 		...list.map((o) => [organisationNameKey(o.name), o.slug] as const)
 	]);
-	return { list, rows: rowOf, byName };
+	return { list, rows: rowOf, byName, refusedNames };
 }
 
 /**
@@ -1903,7 +1906,7 @@ function abandonedReference(code: string, link: boolean): string {
 function readPeople(
 	rows: RowReader[],
 	fiches: FicheReferences,
-	organisationByName: Map<string, string>,
+	organisations: { byName: Map<string, string>; refusedNames: Set<string> },
 	organisationsUnread: boolean
 ): { list: PlanModel['people']; rows: Map<PlanModel['people'][number], number> } {
 	// Each row's organisation as its cell says it, for the problem of a row repeating another.
@@ -1917,10 +1920,11 @@ function readPeople(
 			if (roleLabel && !role)
 				r.problem(1, `rôle ${quoted(roleLabel)} inconnu : « Porteur » ou « Partenaire »`);
 			const name = r.text(2);
+			const key = organisationNameKey(name);
 			const organisation =
-				organisationByName.get(organisationNameKey(name)) ??
-				organisationByName.get(name.toLowerCase());
-			if (name && !organisation && !organisationsUnread)
+				organisations.byName.get(key) ?? organisations.byName.get(name.toLowerCase());
+			// A row of « Organisations » refused for its identifier: its own problem is said there.
+			if (name && !organisation && !organisationsUnread && !organisations.refusedNames.has(key))
 				r.problem(
 					2,
 					`l’organisation ${quoted(name)} n’existe pas dans la feuille « ${SHEETS.organisations.name} » (ni par son nom ni par son identifiant)`
