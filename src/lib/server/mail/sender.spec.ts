@@ -936,6 +936,36 @@ describe('the outbox sender', () => {
 			}
 		});
 
+		// A message's claim and outcome rewrite its row in place: they went through on a disk still
+		// full, and ended the episode (a false disk-full-over, then a new disk-full at the next
+		// write).
+		it('keeps it open through a message delivered while the disk stays full', async () => {
+			const sent: string[] = [];
+			// Written while there was room, due once the disk is full.
+			clock += 90_000;
+			await queue('Dû pendant le disque plein');
+			clock -= 90_000;
+			const { s, lines, end } = await looping({
+				send: async (message) => void sent.push(message.subject),
+				close() {}
+			});
+			try {
+				await s.start();
+				await full(true);
+				await wait(DISK_FULL_RETRY_MS);
+				expect(lines()).toEqual([1, 0]);
+				// Nothing new to write: the message due is claimed, sent and recorded, in place.
+				writing = false;
+				await wait(2 * DISK_FULL_RETRY_MS);
+				expect(sent).toEqual(['Dû pendant le disque plein']);
+				writing = true;
+				await wait(2 * DISK_FULL_RETRY_MS);
+				expect(lines()).toEqual([1, 0]);
+			} finally {
+				await end();
+			}
+		});
+
 		it('ends it on the round that goes through without SMTP (messages kept)', async () => {
 			await episode(null);
 			expect(await db.selectFrom('mail_outbox').select('status').execute()).toContainEqual({

@@ -3,7 +3,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
-import { isBusy, isDiskFull, noteDiskFull } from '../db/dialect';
+import { isBusy } from '../db/dialect';
+import { DiskFullEpisode } from '../db/disk-full-episode';
 import { log } from '../log.js';
 import { formatDuration, formatMoment } from '../../utils/format';
 import { RELAY_GIVE_UP_MS } from '../../utils/rules';
@@ -367,37 +368,6 @@ export interface SenderOptions {
 export const DISK_FULL_RETRY_MS = 60_000;
 
 /**
- * A round of the sender that failed, in the log. The database kept locked by another process (a
- * backup, an import) past the dialect's patience is no error: nothing was written, the next round
- * tries again; a warning, as for a request (hooks.server.ts). A full disk is one line without a
- * stack, as for a request, but once an episode (`diskFullLogged`: already said, and no round has
- * written since); true when the failure was a full disk.
- */
-function logSenderFailure(error: unknown, diskFullLogged: boolean): boolean {
-	if (isBusy(error)) {
-		log().warn(
-			{ event: 'database-busy', task: 'mail' },
-			'Base de données occupée par un autre processus : envoi des courriels remis au tour suivant'
-		);
-		return false;
-	}
-	if (isDiskFull(error)) {
-		noteDiskFull();
-		if (!diskFullLogged)
-			log().error(
-				{ event: 'disk-full', task: 'mail' },
-				'Espace disque plein : envoi des courriels suspendu, nouvel essai chaque minute'
-			);
-		return true;
-	}
-	log().error(
-		{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
-		'Envoi des courriels : erreur'
-	);
-	return false;
-}
-
-/**
  * A link with less life left than this is not sent: it would be dead by the time it is read.
  * (Exported for the tests.)
  */
@@ -412,11 +382,8 @@ export class MailSender {
 	private polling = false;
 	/** The holder this sender was last told it waits for (logged once each). */
 	private waitingFor: string | null = null;
-	/**
-	 * A write was refused for a full disk, and no round has written since: the episode, logged
-	 * once.
-	 */
-	private diskFull = false;
+	/** A full disk, logged once an episode (DiskFullEpisode): rounds a minute apart meanwhile. */
+	private readonly diskFull: DiskFullEpisode;
 	private readonly now: () => number;
 	private readonly lease: SenderLease;
 
@@ -426,6 +393,10 @@ export class MailSender {
 	) {
 		this.now = options.now ?? Date.now;
 		this.lease = new SenderLease(db, this.now);
+		this.diskFull = new DiskFullEpisode(db, 'mail', {
+			full: 'Espace disque plein : envoi des courriels suspendu, nouvel essai chaque minute',
+			over: 'Espace disque de nouveau disponible : envoi des courriels repris'
+		});
 	}
 
 	/**
@@ -479,45 +450,48 @@ export class MailSender {
 		if (!this.lease.holding || this.stopped) return;
 		try {
 			// A renewal that went through does not end a full disk's episode: rewriting the lease's
-			// row in place needs no new page, where a message written or recorded may.
+			// row in place needs no new page.
 			if (!(await this.lease.renew()))
 				log().warn(
 					{ event: 'mail-sender-lost' },
 					'Un autre processus a pris l’envoi des courriels de cette base'
 				);
 		} catch (error) {
-			this.failed(error);
+			await this.failed(error);
 		}
 	}
 
-	private failed(error: unknown): void {
-		if (logSenderFailure(error, this.diskFull)) this.diskFull = true;
-	}
-
 	/**
-	 * A round ended: a full disk is over once a round holding the lease wrote and had room
-	 * (`wrote`: keepPending kept a message without SMTP, or a message was claimed, its outcome
-	 * recorded). A round with nothing to write says nothing of the disk, nor does one left to
-	 * another process, nor the lease's renewal: it rewrites its row in place, with no new page.
+	 * A round (or the lease's renewal) that failed, in the log. A full disk is one line an episode
+	 * (DiskFullEpisode). The database kept locked by another process (a backup, an import) past
+	 * the dialect's patience is no error: nothing was written, the next round tries again; a
+	 * warning, as for a request (hooks.server.ts).
 	 */
-	private roundDone(wrote: boolean): void {
-		if (!this.diskFull || !wrote) return;
-		this.diskFull = false;
-		log().info(
-			{ event: 'disk-full-over', task: 'mail' },
-			'Espace disque de nouveau disponible : envoi des courriels repris'
-		);
+	private async failed(error: unknown): Promise<void> {
+		if (await this.diskFull.refused(error)) return;
+		if (isBusy(error))
+			log().warn(
+				{ event: 'database-busy', task: 'mail' },
+				'Base de données occupée par un autre processus : envoi des courriels remis au tour suivant'
+			);
+		else
+			log().error(
+				{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
+				'Envoi des courriels : erreur'
+			);
 	}
 
 	private schedule(delay: number): void {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
+			// A round that went through ends a full disk's episode only if the database grew: a
+			// message's claim and outcome, rewritten in place, pass on a disk still full.
 			this.running = this.tick()
-				.then((wrote) => this.roundDone(wrote))
+				.then(() => this.diskFull.wentThrough())
 				.catch((error: unknown) => this.failed(error))
 				.finally(() => {
 					this.running = undefined;
-					this.schedule(this.diskFull ? DISK_FULL_RETRY_MS : (this.options.pollMs ?? 2_000));
+					this.schedule(this.diskFull.open ? DISK_FULL_RETRY_MS : (this.options.pollMs ?? 2_000));
 				});
 		}, delay);
 		this.timer.unref?.();
@@ -525,14 +499,13 @@ export class MailSender {
 
 	/**
 	 * One round of the loop: the hook (digest, reminders), then delivery (or the messages kept,
-	 * without SMTP); true when it wrote a message's state (kept, or claimed and its outcome
-	 * recorded), false when it had nothing to write or another process holds the lease.
+	 * without SMTP); nothing while another process holds the lease.
 	 */
-	private async tick(): Promise<boolean> {
-		if (!(await this.takeLease())) return false;
+	private async tick(): Promise<void> {
+		if (!(await this.takeLease())) return;
 		await this.options.beforeDelivery?.(this.now());
-		if (!this.options.transport) return (await keepPending(this.db)) > 0;
-		return (await this.deliverDue()) > 0;
+		if (!this.options.transport) await keepPending(this.db);
+		else await this.deliverDue();
 	}
 
 	/** Delivers every message due now, one after the other; returns how many were attempted. */
