@@ -1947,6 +1947,19 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	it('refuses an organisation’s identifier changed in the workbook, giving back the one it has', async ({
+		db
+	}) => {
+		let row = 0;
+		const bytes = await withOrganisations(db, (sheet) => {
+			row = rowOf(sheet, 'admr');
+			sheet.getRow(row).getCell(1).value = 'admr-46';
+		});
+		expect((await previewPlanImport(db, bytes)).problems).toEqual([
+			`Feuille « Organisations », ligne ${row}, colonne « Identifiant » : l’identifiant d’une organisation ne change pas : celui de « ADMR » est « admr » (l’adresse de sa page, /organisations/admr), remettez-le.`
+		]);
+	});
+
 	it('two organisations swap their names in one import', async ({ db }) => {
 		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;

@@ -536,7 +536,9 @@ function twinTitleProblems(
  * organisations swapping their names). Another's former name is refused as the form refuses it: a
  * merged organisation's name « ne pourra plus être donné à une autre organisation » (the merge's
  * form), and a former name leads to its organisation's fiches in the search of `/fiches`. A merged
- * organisation listed again is said as merged (retiredOrganisationProblems), not here as well.
+ * organisation listed again is said as merged (retiredOrganisationProblems), not here as well. A
+ * new identifier under the name an organisation left out of the sheet bears is that organisation's
+ * identifier changed: refused on its cell, with the one it has (changedIdentifier).
  */
 async function organisationNameProblems(
 	db: Executor,
@@ -561,19 +563,47 @@ async function organisationNameProblems(
 			if (r.alias !== r.name) return true;
 			return !(keyNext.has(slug) && keyNext.get(slug) !== keyNext.get(o.slug));
 		});
+		const where = { sheet: SHEETS.organisations.name, row: rows.get(o.slug) ?? null };
+		const former = other && changedIdentifier(o.slug, slugs.get(other.id)!, other, current, next);
+		if (former) {
+			problems.push({ ...where, column: SHEETS.organisations.columns[0]!.header, message: former });
+			continue;
+		}
 		const lookalike = other ? undefined : await lookalikeOrganisation(db, o, next, slugs);
 		const problem = other
 			? organisationNameTaken(other)
 			: lookalike && organisationNameLookalike(o.name, lookalike);
 		if (problem)
 			problems.push({
-				sheet: SHEETS.organisations.name,
-				row: rows.get(o.slug) ?? null,
+				...where,
 				column: SHEETS.organisations.columns[1]!.header,
 				message: problem
 			});
 	}
 	return problems;
+}
+
+/**
+ * Said of a new identifier (`slug`) whose row bears the name an organisation of the plan has today
+ * (`other`, whose identifier is `otherSlug`), when the sheet lists that one no more: its identifier
+ * changed, which the import does not do (it names the organisation in its page's address and in
+ * the commands; the row would add another organisation, taking its fiches), or null.
+ */
+function changedIdentifier(
+	slug: string,
+	otherSlug: string,
+	other: { name: string; alias: string },
+	current: PlanModel,
+	next: PlanModel
+): string | null {
+	const has = (list: { slug: string }[], wanted: string) => list.some((o) => o.slug === wanted);
+	const left =
+		other.alias === other.name &&
+		has(current.organisations, otherSlug) &&
+		!has(next.organisations, otherSlug);
+	const known = has([...current.organisations, ...(current.retiredOrganisations ?? [])], slug);
+	if (!left || known) return null;
+	return `l’identifiant d’une organisation ne change pas : celui de « ${other.name} » est « ${otherSlug} » (l’adresse de sa page, /organisations/${otherSlug}), remettez-le`;
 }
 
 /**
