@@ -2,6 +2,7 @@ import { oneTimeLinkProblem } from '../auth/recovery';
 import { sendCampaignReminders } from '../campaigns/service';
 import type { Config } from '../config.js';
 import type { Db } from '../db';
+import { DiskFullEpisode } from '../db/disk-full-episode';
 import { log } from '../log.js';
 import { sendSubmissionDigest } from './notifications';
 import { configureMail } from './outbox';
@@ -12,20 +13,35 @@ import { MailSender, smtpTransport } from './sender';
 export type ScheduledJob = (db: Db, now: number) => Promise<unknown>;
 
 /** The jobs, in order: each is idempotent (what it sent is recorded in its own transaction). */
-const jobs: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
+const JOBS: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
 
-/** Runs every job once; a job that throws does not stop the others. */
-async function runJobs(db: Db, now: number): Promise<void> {
-	for (const job of jobs) {
-		try {
-			await job(db, now);
-		} catch (error) {
-			log().error(
-				{ event: 'job-error', err: error instanceof Error ? error.message : String(error) },
-				'Tâche programmée en erreur'
-			);
+/**
+ * What runs the jobs once, each time it is called: a job that throws does not stop the others. A
+ * full disk is no error of a job's: one line an episode (DiskFullEpisode, `"task":"jobs"`), not a
+ * `job-error` each minute, which the alert of docs/operations.md would catch each time; the
+ * episode ends once a run had no job refused and the database grew. `jobs` is for the tests.
+ */
+export function jobRunner(db: Db, jobs: ScheduledJob[] = JOBS): (now: number) => Promise<void> {
+	const diskFull = new DiskFullEpisode(db, 'jobs', {
+		full: 'Espace disque plein : synthèse des mises à jour et relances des campagnes remises à leur passe suivante, chaque minute',
+		over: 'Espace disque de nouveau disponible : tâches programmées reprises'
+	});
+	return async (now) => {
+		let refused = false;
+		for (const job of jobs) {
+			try {
+				await job(db, now);
+			} catch (error) {
+				if (await diskFull.refused(error)) refused = true;
+				else
+					log().error(
+						{ event: 'job-error', err: error instanceof Error ? error.message : String(error) },
+						'Tâche programmée en erreur'
+					);
+			}
 		}
-	}
+		if (!refused) await diskFull.wentThrough();
+	};
 }
 
 const JOB_EVERY_MS = 60_000;
@@ -50,6 +66,7 @@ export async function startMail(
 		relayed: config.smtp !== null
 	});
 	let lastJobs = -Infinity;
+	const runJobs = jobRunner(db);
 	const sender = new MailSender(db, {
 		transport: config.smtp ? smtpTransport(config.smtp) : null,
 		from: config.mailFrom,
@@ -59,7 +76,7 @@ export async function startMail(
 		beforeDelivery: async (at) => {
 			if (at - lastJobs < (JOB_EVERY_OVERRIDE || JOB_EVERY_MS) && at >= lastJobs) return;
 			lastJobs = at;
-			await runJobs(db, at);
+			await runJobs(at);
 		}
 	});
 	await sender.start();
