@@ -253,20 +253,25 @@ async function accountsPage(search: string) {
 	};
 }
 
+/** Odile Absente, a member of the commission who turned its messages off. */
+async function memberWithoutCommissionMail() {
+	const away = await createTestUser(portal.db, {
+		email: 'odile@commission.fr',
+		name: 'Odile Absente',
+		role: 'commission'
+	});
+	await savePreferences(
+		portal.db,
+		away.id,
+		{ reminders: true, validations: true, commission: false },
+		Date.now()
+	);
+}
+
 describe('« Envoyer la convocation » pressed without script', () => {
 	it('leads to the page again, its summary read again from the convocation, for its convener only', async () => {
 		const member = await createTestUser(portal.db, PEOPLE.claude);
-		const away = await createTestUser(portal.db, {
-			email: 'odile@commission.fr',
-			name: 'Odile Absente',
-			role: 'commission'
-		});
-		await savePreferences(
-			portal.db,
-			away.id,
-			{ reminders: true, validations: true, commission: false },
-			Date.now()
-		);
+		await memberWithoutCommissionMail();
 		const id = await preparedSitting(portal.db, portal.admin, {
 			heldOn: daysAfter(parisToday(), 30)
 		});
@@ -320,6 +325,34 @@ describe('« Envoyer la convocation » pressed without script', () => {
 			heldOn: daysAfter(parisToday(), 30)
 		});
 		expect((await sittingPage(id, '?fait=convocation')).done).toBeNull();
+	});
+});
+
+describe('« Clore définitivement la séance »', () => {
+	// Commission's leftovers, finding 1: the convocation names whom it did not reach, the closing
+	// said nothing of who gets no relevé.
+	it('tells its closer, on the relevé it leads to, to whom the relevé was written and whom it did not reach', async () => {
+		const member = await createTestUser(portal.db, PEOPLE.claude);
+		await memberWithoutCommissionMail();
+		const { sittingId } = await heldSitting(portal.db, portal.admin, { closed: true });
+		const closing = async (reader: typeof portal.admin) =>
+			((await sittingPage(sittingId, '?close=1', reader)) as unknown as { closing: string | null })
+				.closing;
+		const said = await closing(portal.admin);
+		expect(said).toMatch(/^Relevé écrit pour 1\u00a0membre de la commission, mais pas envoyé : /);
+		expect(said).toContain(
+			' Odile Absente ne reçoit pas les messages de la commission (préférences, à /compte) : à prévenir autrement.'
+		);
+		// Kept by number, never by name: named as the account is named when read.
+		const kept = await portal.db
+			.selectFrom('commission_session')
+			.select('closing_written')
+			.where('id', '=', sittingId)
+			.executeTakeFirstOrThrow();
+		expect(kept.closing_written).not.toContain('Odile');
+		// Another member who may close séances did not close this one.
+		expect(await closing(member)).toBeNull();
+		expect(((await sittingPage(sittingId, '')) as unknown as { closing: null }).closing).toBeNull();
 	});
 });
 

@@ -238,6 +238,10 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(closed).toBeVisible();
 	// Said as every other action of the séance is: the confirmation takes the focus (review s40 #9).
 	await expect(closed).toBeFocused();
+	// With to whom its relevé was written (commission's leftovers, finding 1).
+	await expect(closed).toContainText(
+		/Relevé (envoyé à|écrit pour) \d\u00a0membres? de la commission/
+	);
 	await page.emulateMedia({ media: 'print' });
 	await expect(closed).toBeHidden();
 	await page.emulateMedia({ media: 'screen' });
@@ -412,6 +416,9 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	).toContainText('Avis favorable : La commission salue le travail engagé.');
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 10 novembre 2026');
+	await expect(page.getByRole('status')).toContainText(
+		/La séance est close.*Relevé (envoyé à|écrit pour) \d\u00a0membres? de la commission/
+	);
 	await screenshot(page, testInfo.outputPath('releve-sans-script.png'));
 	const anonymous = await apiAs(null);
 	const plan = await (await anonymous.get('/donnees/plan.json')).json();

@@ -1,7 +1,7 @@
 import type { Executor } from '../db';
 import type { SittingFacts } from '../db/schema';
 import { fromLiveSittings } from './repository';
-import type { ConvocationWritten } from './types';
+import type { ClosingWritten, ConvocationWritten } from './types';
 
 /**
  * What a séance's mailings read and write: the séance as its convocation announces it, its agenda,
@@ -103,4 +103,48 @@ export async function markSittingConvened(
 		.set({ convened_at: at, convened_as: JSON.stringify(facts) })
 		.where('id', '=', sittingId)
 		.execute();
+}
+
+/** What the séance's closing wrote (`closing_written`), kept for its closer's summary. */
+export async function markSittingClosingWritten(
+	db: Executor,
+	sittingId: number,
+	written: ClosingWritten
+) {
+	await db
+		.updateTable('commission_session')
+		.set({ closing_written: JSON.stringify(written) })
+		.where('id', '=', sittingId)
+		.execute();
+}
+
+/** What the closing of this séance wrote (`markSittingClosingWritten`); null: none kept. */
+export async function findClosingWritten(
+	db: Executor,
+	sittingId: number
+): Promise<ClosingWritten | null> {
+	const row = await db
+		.selectFrom('commission_session')
+		.select('closing_written as written')
+		.where('id', '=', sittingId)
+		.executeTakeFirst();
+	return row?.written ? (JSON.parse(row.written) as ClosingWritten) : null;
+}
+
+/**
+ * The names of these accounts and of their organisation (null: none), for a summary that names
+ * those a mailing did not reach; an account no longer there is left out.
+ */
+export async function findAccountNames(
+	db: Executor,
+	ids: number[]
+): Promise<Map<number, { name: string; organisation: string | null }>> {
+	if (ids.length === 0) return new Map();
+	const rows = await db
+		.selectFrom('user_account')
+		.leftJoin('organisation', 'organisation.id', 'user_account.organisation_id')
+		.select(['user_account.id', 'user_account.name', 'organisation.name as organisation'])
+		.where('user_account.id', 'in', ids)
+		.execute();
+	return new Map(rows.map(({ id, ...names }) => [id, names]));
 }

@@ -12,17 +12,12 @@ import {
 	listInWords
 } from '../../utils/format';
 import { sittingPastPart, sittingStartIsPast } from '../../utils/rules';
-import { NO_MAIL_RELAY, SITTING_NOT_FOUND } from '../../utils/vocabulary';
-import { ofName } from '../../utils/text';
+import { SITTING_NOT_FOUND } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import { sittingConvenedMail, sittingReleasedMail } from '../mail/messages';
-import {
-	cancelPendingAbout,
-	findReachedAboutSitting,
-	hasPendingAboutSitting
-} from '../mail/outbox-repository';
-import { mailIsRelayed, queueNotification, relayDownSince } from '../mail/outbox';
+import { cancelPendingAbout, findReachedAboutSitting } from '../mail/outbox-repository';
+import { mailIsRelayed, queueNotification } from '../mail/outbox';
 import { activeRecipients } from '../mail/preferences-repository';
 import type { SittingFacts } from '../db/schema';
 import {
@@ -39,6 +34,7 @@ import {
 	sittingMailSpent
 } from './sitting-notices';
 import { sittingHeader } from './sitting-header';
+import { mailingSummary, mailingWaitingSince, notReachedName } from './mailing-summary';
 import type { ConvocationWritten } from './types';
 
 /*
@@ -148,19 +144,10 @@ async function leftLinesByPerson(
 
 /**
  * Since when the séance's last convocation (written at `convenedAt`, its messages with it) waits
- * for the relay known down (`relayDownSince`, as convocationSummary reads it) with some of its
- * messages not left, or null. An earlier convocation's message still waiting is not this one's.
+ * for the relay known down, some of its messages not left, or null (`mailingWaitingSince`).
  */
-export async function convocationWaitingSince(
-	db: Executor,
-	sittingId: number,
-	convenedAt: number
-): Promise<number | null> {
-	const since = await relayDownSince(db);
-	return since !== null && (await hasPendingAboutSitting(db, sittingId, 'convened', convenedAt))
-		? since
-		: null;
-}
+export const convocationWaitingSince = (db: Executor, sittingId: number, convenedAt: number) =>
+	mailingWaitingSince(db, sittingId, 'convened', convenedAt);
 
 /**
  * The « Déroulement » line of a convened séance: its last convocation sent, written and waiting for
@@ -178,48 +165,12 @@ export function lastConvocationLine(
 		: `Dernière convocation écrite le ${formatMoment(convenedAt)} ; elle attend le serveur de courrier, qui ne répond pas depuis le ${formatMoment(waitingSince)}, et partira dès qu’il répondra.`;
 }
 
-/**
- * What the convener reads once a convocation is written: to how many, sent, waiting for the relay
- * known down since `downSince` (`relayDownSince`), or only written (no relay), and who no longer
- * receives the commission's messages, to warn them otherwise.
- */
-export function convocationSummary(
+/** What the convener reads once a convocation is written (`mailingSummary`). */
+export const convocationSummary = (
 	written: { members: number; partners: number; released: number; notReached: string[] },
 	relayed: boolean,
 	downSince: number | null
-): string {
-	const { members, partners, released, notReached } = written;
-	// Only the counts that are not zero: « à 1 membre de la commission », never « et 0 partenaire ».
-	const to = listInWords(
-		[
-			members > 0 ? `${pluralize(members, 'membre', 'membres')} de la commission` : '',
-			partners > 0 ? pluralize(partners, 'partenaire concerné', 'partenaires concernés') : '',
-			released > 0
-				? pluralize(
-						released,
-						'partenaire dont les fiches ne sont plus à l’ordre du jour',
-						'partenaires dont les fiches ne sont plus à l’ordre du jour'
-					)
-				: ''
-		].filter(Boolean)
-	);
-	const others = notReached.filter((who) => who !== 'vous-même');
-	const named = others.join(', ');
-	const left = `${
-		notReached.includes('vous-même')
-			? ' Vous ne recevez pas les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
-			: ''
-	}${
-		others.length === 0
-			? ''
-			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} pas les messages de la commission (préférences, à /compte) : à prévenir autrement.`
-	}`;
-	if (relayed && downSince !== null)
-		return `Convocation écrite pour ${to} ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et elle partira dès qu’il répondra.${left}`;
-	return relayed
-		? `Convocation envoyée à ${to}.${left}`
-		: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`;
-}
+) => mailingSummary('convocation', written, relayed, downSince);
 
 /**
  * The summary of the séance's last convocation (`convocationSummary`), read again from what it
@@ -641,7 +592,7 @@ function convocationCounter(trx: Executor, user: User, sittingId: number, now: n
 		});
 		if (id === null) {
 			written.optedOut += 1;
-			written.notReached.push(notReachedName(person, who, user));
+			written.notReached.push(convocationNotReachedName(person, who, user));
 		} else {
 			written[who] += 1;
 			if (who !== 'released') reached.push(person.id);
@@ -654,11 +605,12 @@ type ConvocationGroup = 'members' | 'partners' | 'released';
 type ConvocationRecipient = { id: number; email: string; name: string; organisation?: string };
 
 /** How a convocation's report names one it did not write to (they turned its messages off). */
-function notReachedName(person: ConvocationRecipient, who: ConvocationGroup, user: User): string {
-	if (person.id === user.id) return 'vous-même';
-	if (who === 'members') return person.name;
-	if (who === 'released') return 'un partenaire dont les fiches ont quitté l’ordre du jour';
-	return person.organisation ? `un compte ${ofName(person.organisation)}` : 'un compte partenaire';
+function convocationNotReachedName(
+	person: ConvocationRecipient,
+	who: ConvocationGroup,
+	user: User
+): string {
+	return notReachedName({ id: person.id, group: who }, person, user);
 }
 
 /**

@@ -13,6 +13,7 @@ import { findSitting } from './repository';
 import {
 	agendaOfSitting,
 	findSittingForNotice,
+	markSittingClosingWritten,
 	organisationsOfFiches,
 	type Convened
 } from './convocation-repository';
@@ -127,8 +128,8 @@ export function announced<T extends SittingFacts & { convenedAs: string | null }
 }
 
 /**
- * One message of `kind` to each of these people, once each: how many were written (not to those
- * who turned the commission's mail off).
+ * One message of `kind` to each of these people, once each: those it was written to, and those who
+ * turned the commission's mail off (written none).
  */
 async function writeToEach<P extends { id: number; email: string; name: string }>(
 	db: Executor,
@@ -137,18 +138,19 @@ async function writeToEach<P extends { id: number; email: string; name: string }
 	kind: string,
 	mail: (person: P) => Notification,
 	now: number
-): Promise<number> {
+): Promise<{ written: P[]; optedOut: P[] }> {
 	const seen = new Set<number>();
-	let written = 0;
+	const written: P[] = [];
+	const optedOut: P[] = [];
 	for (const person of people) {
 		if (seen.has(person.id)) continue;
 		seen.add(person.id);
 		const id = await queueNotification(db, kind, 'commission', person, mail(person), now, {
 			sittingId
 		});
-		if (id !== null) written++;
+		(id === null ? optedOut : written).push(person);
 	}
-	return written;
+	return { written, optedOut };
 }
 
 /**
@@ -167,7 +169,7 @@ async function notifySittingAudience(
 		ficheIds: ReadonlySet<number>;
 	}) => Notification,
 	now: number
-): Promise<number> {
+) {
 	const { partners, members } = await sittingAudience(db, sittingId);
 	return writeToEach(
 		db,
@@ -184,10 +186,14 @@ async function notifySittingAudience(
 
 /**
  * In the closing transaction: members get the relevé's decisions, concerned partners those on their
- * organisation's fiches first, each with the relevé's link; a séance convened for another day than it was held on (its date corrected since) says both.
+ * organisation's fiches first, each with the relevé's link; a séance convened for another day than
+ * it was held on (its date corrected since) says both. What it wrote is kept for the summary of
+ * `closer` (`closingSummaryAgain`): how many members and partners, and whom it did not reach (their
+ * account's number, named when shown).
  */
 export async function notifySittingClosed(
 	db: Executor,
+	closer: Pick<User, 'id'>,
 	sittingId: number,
 	now: number
 ): Promise<void> {
@@ -211,13 +217,20 @@ export async function notifySittingClosed(
 		announcedOn: announcedOn === sitting.heldOn ? null : announcedOn,
 		decisions
 	};
-	await notifySittingAudience(
+	const { written, optedOut } = await notifySittingAudience(
 		db,
 		sittingId,
 		'closed',
 		(person) => sittingClosedMail(person, facts, person.member ? null : person.ficheIds),
 		now
 	);
+	const group = (person: { member: boolean }) => (person.member ? 'members' : 'partners');
+	await markSittingClosingWritten(db, sittingId, {
+		by: closer.id,
+		members: written.filter((person) => person.member).length,
+		partners: written.filter((person) => !person.member).length,
+		notReached: optedOut.map((person) => ({ id: person.id, group: group(person) }))
+	});
 }
 
 /**
@@ -254,7 +267,7 @@ export async function notifySittingCancelled(
 	// day was never told.
 	const told = announced(sitting);
 	const mail = (person: { name: string }) => sittingCancelledMail(person, told);
-	const written = told.recipients
+	const { written } = told.recipients
 		? await writeToEach(
 				db,
 				sittingId,
@@ -266,5 +279,5 @@ export async function notifySittingCancelled(
 				now
 			)
 		: await notifySittingAudience(db, sittingId, 'cancelled', mail, now);
-	return ok({ told: written, withdrawn: withdrawn.length });
+	return ok({ told: written.length, withdrawn: withdrawn.length });
 }

@@ -13,3 +13,24 @@ export interface ConvocationWritten {
 	/** Who those are, for the convener to warn: members by name, partners by organisation. */
 	notReached: string[];
 }
+
+/**
+ * One a séance's mailing did not write to (they turned the commission's messages off): their
+ * account and the group they were written to as, kept by number, never by name (what it keeps
+ * outlives the summary it is read for); named when shown (`notReachedNames`).
+ */
+export interface NotReached {
+	id: number;
+	group: 'members' | 'partners' | 'released';
+}
+
+/**
+ * What a séance's closing wrote (`closing_written`): who closed it, to how many members and
+ * partners its relevé was written, and whom it did not reach, for the closer's summary.
+ */
+export interface ClosingWritten {
+	by: number;
+	members: number;
+	partners: number;
+	notReached: NotReached[];
+}

@@ -317,6 +317,8 @@ export interface CommissionSessionTable {
 	convened_at: number | null;
 	/** What the last convocation announced (JSON: title, heldOn, startsAt, place); null: none. */
 	convened_as: string | null;
+	/** What its closing wrote (JSON: `ClosingWritten`); null: not closed, or closed before it was kept. */
+	closing_written: string | null;
 }
 
 export interface SessionAttendeeTable {

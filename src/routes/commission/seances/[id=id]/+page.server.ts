@@ -55,6 +55,7 @@ import {
 } from '$lib/schemas/commission';
 import { CONFIRM_FIELDS, parseForm, readId } from '$lib/schemas/form';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
+import { closingSummaryAgain } from '$lib/server/commission/mailing-summary';
 import { typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	changedSinceConvened,
@@ -135,6 +136,8 @@ export const load: PageServerLoad = async (event) => {
 						: null,
 		decided: marker === 'decision' ? markerCount(event.url, 'point') : null,
 		arrived,
+		// Closed by this person just now: to whom its relevé was written, and whom it did not reach.
+		closing: arrived === 'close' ? await closingSummaryAgain(db, sitting, user!) : null,
 		canManage,
 		lastConvocation:
 			sitting.convenedAt === null || !editable
