@@ -192,11 +192,14 @@ describe('one published value per indicator and day', () => {
 		expect(await replacedValuesOf(db, cdg, update)).toEqual([
 			{ ...shown, replacedBy: null, replacedByOrganisation: 'SDAIL' }
 		]);
-		// Replaced in its turn: the correction's page says by which update, without a value.
+		// Replaced in its turn: the first update's page still says which value replaced it.
 		const again = await submitted(cdg, measured('2026-10-01', 5));
 		await decide(again, 'validate');
 		expect(await replacedValuesOf(db, cdg, update)).toEqual([
-			{ ...shown, replacedBy: null, replacement: null, replacedByOrganisation: 'SDAIL' }
+			{ ...shown, replacedBy: null, replacedByOrganisation: 'SDAIL' }
+		]);
+		expect(await replacedValuesOf(db, admin, update)).toEqual([
+			{ ...shown, replacedBy: correction, replacedByOrganisation: 'SDAIL' }
 		]);
 		const sdailUpdate = { ...update, id: correction, organisationId: sdail.organisationId };
 		expect(await replacedValuesOf(db, sdail, sdailUpdate)).toEqual([

@@ -982,7 +982,10 @@ export interface ReplacedValue extends UpdateMeasurement {
 	replacedByOrganisationName: string | null;
 	/** When that update was validated. */
 	replacedAt: string | null;
-	/** The value that replaced it; null when it was replaced in its turn. */
+	/**
+	 * The value that replaced it: still published (`measurement`) or, replaced in its turn since,
+	 * set aside with its own update (`replaced_measurement`); null when neither holds it.
+	 */
 	replacement: number | null;
 }
 
@@ -999,7 +1002,13 @@ export async function listReplacedValues(db: Executor, updateId: number): Promis
 				.onRef('next.indicator_id', '=', 'replaced.indicator_id')
 				.onRef('next.measured_on', '=', 'replaced.measured_on')
 		)
-		.select([
+		.leftJoin('replaced_measurement as nextReplaced', (join) =>
+			join
+				.onRef('nextReplaced.progress_update_id', '=', 'replaced.replaced_by')
+				.onRef('nextReplaced.indicator_id', '=', 'replaced.indicator_id')
+				.onRef('nextReplaced.measured_on', '=', 'replaced.measured_on')
+		)
+		.select((eb) => [
 			'replaced.indicator_id as indicatorId',
 			'indicator.label as indicatorLabel',
 			'indicator.kind as indicatorKind',
@@ -1011,7 +1020,7 @@ export async function listReplacedValues(db: Executor, updateId: number): Promis
 			'later.organisation_id as replacedByOrganisationId',
 			'replacer.name as replacedByOrganisationName',
 			'later.validated_at as replacedAt',
-			'next.value as replacement'
+			eb.fn.coalesce('next.value', 'nextReplaced.value').as('replacement')
 		])
 		.where('replaced.progress_update_id', '=', updateId)
 		.orderBy('indicator.position')
