@@ -1202,6 +1202,28 @@ describe('every problem told in one pass', () => {
 		]);
 	});
 
+	it('refuses two indicators of a fiche whose labels are alike as the fiche form compares them', async () => {
+		let row = 0;
+		const found = await problems(
+			await edited((w) => {
+				const indicators = w.getWorksheet('Indicateurs')!;
+				indicators.getRow(2).getCell(3).value = 'Nombre de communes';
+				const copied = indicators.getRow(2).values as ExcelJS.CellValue[];
+				// The same fiche, a N° of its own, the label in capitals with a mark.
+				row = indicators.addRow([
+					copied[1],
+					99,
+					'NOMBRE de communes !',
+					copied[4],
+					copied[5]
+				]).number;
+			})
+		);
+		expect(found).toEqual([
+			`Feuille « Indicateurs », ligne ${row}, colonne « Libellé » : l’indicateur « Nombre de communes » de cette fiche (ligne 2) porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé`
+		]);
+	});
+
 	it('refuses a date in an indicator’s « Cible », naming the cell and the day as it is shown', async () => {
 		const found = await problems(
 			await edited((w) => {

@@ -27,6 +27,7 @@ import {
 import {
 	excerpt,
 	FICHE_CODE_PATTERN,
+	foldForMatching,
 	MAX_FICHE_NUMBER,
 	mixedScripts,
 	organisationNameKey
@@ -1976,37 +1977,62 @@ function readLinks(rows: RowReader[], fiches: FicheReferences): PlanModel['links
 
 /**
  * The « Indicateurs » sheet (`list`), with what each row shows as its latest value and the rows
- * whose baseline has no date (see ShownLatest, UndatedBaseline).
+ * whose baseline has no date (see ShownLatest, UndatedBaseline). Two indicators of a fiche under
+ * one label are refused as the fiche's form refuses them (repeatedLabels).
  */
 function readIndicators(rows: RowReader[], fiches: FicheReferences) {
 	const shownLatest: ShownLatest[] = [];
 	const undatedBaselines: UndatedBaseline[] = [];
+	const read = rows.map((r) => {
+		const fiche = fiches.known(r, 0);
+		const kind = indicatorKind(r);
+		const values = indicatorValues(r, kind);
+		const position = r.integer(1, 1, 99);
+		shownLatest.push({ row: r.number, fiche, position, value: r.info(9), date: r.info(10) });
+		if (values.baseline !== null && r.blank(8))
+			undatedBaselines.push({ row: r.number, fiche, position });
+		return {
+			reader: r,
+			item: {
+				fiche,
+				position,
+				label: r.text(2),
+				unit: r.optionalText(3),
+				kind: kind ?? 'count',
+				...values
+			}
+		};
+	});
 	const list = uniqueBy(
-		rows.map((r) => {
-			const fiche = fiches.known(r, 0);
-			const kind = indicatorKind(r);
-			const values = indicatorValues(r, kind);
-			const position = r.integer(1, 1, 99);
-			shownLatest.push({ row: r.number, fiche, position, value: r.info(9), date: r.info(10) });
-			if (values.baseline !== null && r.blank(8))
-				undatedBaselines.push({ row: r.number, fiche, position });
-			return {
-				reader: r,
-				item: {
-					fiche,
-					position,
-					label: r.text(2),
-					unit: r.optionalText(3),
-					kind: kind ?? 'count',
-					...values
-				}
-			};
-		}),
+		read,
 		(i) => (i.fiche && !Number.isNaN(i.position) ? `${i.fiche} n° ${i.position}` : ''),
 		1,
 		'l’indicateur'
 	);
+	const kept = new Set(list);
+	repeatedLabels(read.filter(({ item }) => kept.has(item)));
 	return { list, shownLatest, undatedBaselines };
+}
+
+/**
+ * Two indicators of one fiche whose labels are alike as titles and names are compared everywhere
+ * (foldForMatching): the later row is refused, in the words of the fiche's form
+ * (refuseRepeatedLabels, plan-edit.ts), with the row of the other.
+ */
+function repeatedLabels(
+	read: { item: PlanModel['indicators'][number]; reader: RowReader }[]
+): void {
+	const labelOnRow = new Map(read.map(({ item, reader }) => [reader.number, item.label]));
+	uniqueBy(
+		read,
+		(i) => {
+			const folded = foldForMatching(i.label);
+			return i.fiche && folded ? `${i.fiche}\u0000${folded}` : '';
+		},
+		2,
+		(_, first) =>
+			`l’indicateur ${quoted(labelOnRow.get(first)!)} de cette fiche (ligne ${first}) porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé`
+	);
 }
 
 /** An indicator row's « Nature », undefined when it is missing or unknown (said). */
