@@ -106,7 +106,11 @@ describe('a `brouillon=` that is not a number', () => {
 // review found it drew « Enregistrer le brouillon » and « Soumettre » again, whose posts were
 // refused as « validée entre-temps », or without script as « déjà envoyé »).
 
-describe('a typing saved as a new update, refused for a field', () => {
+describe('a typing saved as a new update, refused', () => {
+	let admin: User;
+	beforeAll(async () => {
+		admin = await createTestUser(db, { ...PEOPLE.admin, password: null });
+	});
 	type Answer = {
 		status: number;
 		data: Record<string, unknown> & { values: Record<string, string> };
@@ -122,8 +126,7 @@ describe('a typing saved as a new update, refused for a field', () => {
 			)
 		)) as Answer;
 
-	it('keeps the page offering that save alone, with a key for it', async () => {
-		const admin = await createTestUser(db, { ...PEOPLE.admin, password: null });
+	it('for a field, keeps the page offering that save alone, with a key for it', async () => {
 		const { id } = await preparedUpdate(db, { cdg: partner, admin }, 'validated', '1-1');
 		const stale = await post(`/espace/fiches/1-1/suivi?brouillon=${id}`, { version: '1' });
 		expect(stale.status).toBe(409);
@@ -142,6 +145,35 @@ describe('a typing saved as a new update, refused for a field', () => {
 		expect(refused.data.values.progress).toBe('150');
 		expect(refused.data.newSubmissionKey).toEqual(expect.any(String));
 		expect(refused.data.newSubmissionKey).not.toBe(firstKey);
+		expect(await updates()).toBe(before);
+	});
+
+	// Another update of the fiche opened meanwhile: the answer came without the key, and the page
+	// drew again « Enregistrer le brouillon » and « Soumettre », bound to the validated update.
+	it('for another update of the fiche opened meanwhile, keeps that mode and shows that update', async () => {
+		const { id } = await preparedUpdate(db, { cdg: partner, admin }, 'validated', '1-1');
+		const stale = await post(`/espace/fiches/1-1/suivi?brouillon=${id}`, { version: '1' });
+		const opened = await saveProgressUpdate(
+			db,
+			partner,
+			'1-1',
+			null,
+			progressInput({ intent: 'draft' }),
+			null
+		);
+		if (!opened.ok) throw new Error(opened.message);
+		const before = await updates();
+		const refused = await post('/espace/fiches/1-1/suivi', {
+			version: '1',
+			intent: 'new',
+			new_submission_key: String(stale.data.newSubmissionKey),
+			done: 'Saisie de l’onglet resté ouvert'
+		});
+		expect(refused.status).toBe(409);
+		expect(refused.data.stored).toMatchObject({ id: opened.value.id, state: 'draft' });
+		expect(refused.data.values.done).toBe('Saisie de l’onglet resté ouvert');
+		expect(refused.data.newSubmissionKey).toEqual(expect.any(String));
+		expect(refused.data.newSubmissionKey).not.toBe(stale.data.newSubmissionKey);
 		expect(await updates()).toBe(before);
 	});
 });

@@ -414,6 +414,34 @@ for (const javaScriptEnabled of [true, false])
 			await screenshotsAtWidths(a, testInfo.outputPath.bind(testInfo), 'nouvelle-champ-refuse');
 		}
 		await progress.fill(typed);
+		// Another tab opens a new update of the fiche meanwhile: that save is refused, the page stays
+		// in its mode and points to that update.
+		await b.goto('/espace/fiches/6-1/suivi');
+		await b.getByLabel('Ce qui a été fait').fill('Brouillon ouvert entre-temps');
+		await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+		await expect(b.getByRole('status')).toContainText('Brouillon enregistré');
+		const opened = Number(new URL(b.url()).searchParams.get('brouillon'));
+		await asNew.click();
+		await expect(a.getByRole('alert')).toContainText('est déjà en cours pour votre organisation');
+		for (const refused of ['Enregistrer le brouillon', 'Soumettre à Lot numérique'])
+			await expect(a.getByRole('button', { name: refused })).toHaveCount(0);
+		await expect(a.getByRole('link', { name: 'Supprimer le brouillon' })).toHaveCount(0);
+		await expect(asNew).toHaveCount(1);
+		await expect(
+			a.getByRole('link', { name: 'la mise à jour en cours de la fiche 6-1' })
+		).toHaveAttribute('href', `/espace/suivis/${opened}`);
+		await expect(a.getByRole('row', { name: /Ce qui a été fait\s*— différent/ })).toContainText(
+			'Brouillon ouvert entre-temps'
+		);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
+		if (javaScriptEnabled) {
+			await expectNoAxeViolations(a);
+			await screenshotsAtWidths(a, testInfo.outputPath.bind(testInfo), 'nouvelle-deja-en-cours');
+		}
+		// Once that update is sent and validated, the typing becomes the next one.
+		await b.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+		await expect(b).toHaveURL(/\/espace\?soumis=\d+$/);
+		await validate(opened);
 		await asNew.click();
 		await expect(a).toHaveURL(/\/espace\/fiches\/6-1\/suivi\?brouillon=\d+&enregistre=nouvelle$/);
 		const created = Number(new URL(a.url()).searchParams.get('brouillon'));
