@@ -123,6 +123,10 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	const alert = second.getByRole('alert');
 	await expect(alert).toContainText('rien n’a été enregistré');
+	// Who made the change, and when.
+	await expect(alert).toContainText(
+		/Pia Plan a modifié cette fiche le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous l’avez ouverte/
+	);
 	await expect(alert.getByRole('row', { name: /Titre/ })).toContainText(
 		'Wifi public lotois dans chaque commune'
 	);
@@ -469,7 +473,10 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	await other.locator('#reason').fill('Intitulé court');
 	await other.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	const alert = other.getByRole('alert');
-	await expect(alert).toContainText('Quelqu’un a modifié cet élément du plan');
+	// Who made the change, and when.
+	await expect(alert).toContainText(
+		/Pia Plan a modifié cet élément du plan le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous avez ouvert la page/
+	);
 	await expect(alert).toContainText('Territoire en réseau');
 	await expect(other.getByLabel('Intitulé de synthèse')).toHaveValue('E-citoyenneté');
 	await expectNoAxeViolations(other);
@@ -581,6 +588,10 @@ test('two admins edit one organisation: the second is shown the other’s change
 	await second.getByRole('button', { name: 'Enregistrer', exact: true }).click();
 	const alert = second.getByRole('alert');
 	await expect(alert).toContainText('rien n’a été enregistré');
+	// Who made the change, and when.
+	await expect(alert).toContainText(
+		/Pia Plan a modifié cette organisation le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous avez ouvert la page/
+	);
 	await expect(alert).toContainText('les champs que vous n’aviez pas touchés ont repris');
 	await expect(alert.getByRole('row', { name: /Nom/ })).toContainText(
 		'Intercommunalités de France'

@@ -11,6 +11,16 @@ export const INCOMPLETE_FORM = 'Le formulaire est incomplet : rechargez la page.
 export const versionField = z.string().regex(ID_PATTERN, INCOMPLETE_FORM).transform(Number);
 
 /**
+ * A hidden number a form may leave empty (null), as a number: a structure form's `version` (none
+ * when it adds), the `seen_revision` of a structure's or an organisation's form (the record's last
+ * revision when the page was opened, whose later ones a conflict names).
+ */
+export const optionalNumberField = z
+	.string()
+	.regex(/^\d{0,12}$/, INCOMPLETE_FORM)
+	.transform((v) => (v === '' ? null : Number(v)));
+
+/**
  * The number of the row a form names (a hidden field or a list's choice): null when the field is
  * not one, or is sent more than once.
  */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { confirmField, refuseMixedScripts, textField, versionField } from './form';
+import {
+	confirmField,
+	optionalNumberField,
+	refuseMixedScripts,
+	textField,
+	versionField
+} from './form';
 import { ORGANISATION_KINDS } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
 import {
@@ -28,8 +34,16 @@ export const OrganisationSchema = z.object({
 	...revisionShape
 });
 
-export const ORGANISATION_EDIT_FIELDS = [...ORGANISATION_FIELDS, 'version'] as const;
-export const OrganisationEditSchema = OrganisationSchema.extend({ version: versionField });
+export const ORGANISATION_EDIT_FIELDS = [
+	...ORGANISATION_FIELDS,
+	'version',
+	'seen_revision'
+] as const;
+/** `seen_revision`: the organisation's last revision when the form was opened ('' on a page from before it). */
+export const OrganisationEditSchema = OrganisationSchema.extend({
+	version: versionField,
+	seen_revision: optionalNumberField
+});
 
 /** A merge cannot be undone: as closing a campaign, a box to tick first. */
 const MERGE_UNCONFIRMED = 'Cochez la case pour confirmer la fusion : une fusion ne se défait pas.';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INCOMPLETE_FORM, textField } from './form';
+import { optionalNumberField, textField } from './form';
 import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
 import { ID_PATTERN } from '../utils/text';
 
@@ -9,11 +9,6 @@ import { ID_PATTERN } from '../utils/text';
  */
 
 export type StructureLevel = 'axis' | 'orientation' | 'objective';
-
-const optionalNumber = z
-	.string()
-	.regex(/^\d{0,12}$/, INCOMPLETE_FORM)
-	.transform((v) => (v === '' ? null : Number(v)));
 
 /**
  * An intitulé of 3 characters at least, counted as a person sees them (an emoji is one). A text
@@ -31,8 +26,8 @@ const parent = (message: string) => z.string().regex(ID_PATTERN, message).transf
 const orNull = (v: string) => (v === '' ? null : v);
 
 const common = {
-	version: optionalNumber,
-	seen_revision: optionalNumber,
+	version: optionalNumberField,
+	seen_revision: optionalNumberField,
 	...revisionShape
 };
 

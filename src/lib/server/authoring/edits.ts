@@ -1,4 +1,4 @@
-import { formatDate } from '../../utils/format';
+import { formatDate, formatMoment, listInWords, plural } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import { foldForMatching } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
@@ -7,7 +7,7 @@ import type { Db, Executor } from '../db';
 import { listFichesWithAddedAt } from '../commission/repository';
 import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import { findClosedDecision, type DecisionChoice } from './repository';
-import { insertRevision, type NewRevision } from './revisions-repository';
+import { insertRevision, type NewRevision, type Revision } from './revisions-repository';
 
 /*
  * What every admin's edit of the plan shares — a fiche's (fiches.ts), an organisation's
@@ -139,16 +139,57 @@ export async function recordChange(
 	);
 }
 
+/** The words of an edit refused because another came first, for one kind of record. */
+export interface ConflictWords {
+	/** « cette fiche », « cet élément du plan », « cette organisation ». */
+	record: string;
+	/** « depuis que vous l’avez ouverte », « depuis que vous avez ouvert la page ». */
+	since: string;
+	/** What the page does then, when the other edit's changes are listed, and when they are not. */
+	listed: string;
+	unlisted: string;
+}
+
+/** Who wrote a revision, how and when: what a conflict says of the edits that came first. */
+export type RevisionBy = Pick<Revision, 'userName' | 'origin' | 'createdAt'>;
+
+/** « Anne Admin », « Bruno Admin (import d’un classeur) », « quelqu’un » (no account named). */
+const revisionAuthor = (revision: RevisionBy) =>
+	`${revision.userName ?? 'quelqu’un'}${revision.origin === 'import' ? ' (import d’un classeur)' : ''}`;
+
 /**
- * An edit refused because another came first: its message says that the other edit's changes are
- * listed only when there are some to list (a save overtaken between its reading and its writing,
- * a version moved by something that left no revision, has none).
+ * Who changed a record since the form was opened, and when, from the revisions written since
+ * (oldest first): « Anne Admin a modifié cette fiche le 7 décembre 2026 à 21 h 40, depuis que
+ * vous l’avez ouverte », or, for several, « Anne Admin et Bruno Admin ont modifié cette fiche
+ * depuis que vous l’avez ouverte, en dernier le … » ; « Quelqu’un a modifié… » when none is known
+ * (a save overtaken between its reading and its writing, a version moved without a revision).
+ */
+function editedMeanwhile(words: ConflictWords, revisions: RevisionBy[]): string {
+	const last = revisions.at(-1);
+	const authors = [...new Set(revisions.map(revisionAuthor))];
+	const said = !last
+		? `quelqu’un a modifié ${words.record} ${words.since}`
+		: revisions.length === 1
+			? `${authors[0]} a modifié ${words.record} le ${formatMoment(last.createdAt)}, ${words.since}`
+			: `${listInWords(authors)} ${plural(authors.length, 'a', 'ont')} modifié ${words.record} ${words.since}, en dernier le ${formatMoment(last.createdAt)}`;
+	return said.charAt(0).toUpperCase() + said.slice(1);
+}
+
+/**
+ * An edit refused because another came first: who and when (`editedMeanwhile`, from `revisions`,
+ * those written since the form was opened, oldest first); its message says that the other edit's
+ * changes are listed only when there are some to list (revisions that undo each other, or none,
+ * leave none).
  */
 export function conflictRefusal(
-	messages: { listed: string; unlisted: string },
+	words: ConflictWords,
+	revisions: RevisionBy[],
 	changes: FieldChange[]
 ): Refusal {
-	return refuse(409, changes.length > 0 ? messages.listed : messages.unlisted, { changes });
+	const then = changes.length > 0 ? words.listed : words.unlisted;
+	return refuse(409, `${editedMeanwhile(words, revisions)} : rien n’a été enregistré. ${then}`, {
+		changes
+	});
 }
 
 /** A stable address-friendly code from a name: lower case, no accents, words joined by « - ». */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseFicheForm, ownerField, indicatorRowField } from '../../schemas/plan-edit';
-import { formatNumber } from '../../utils/format';
+import { formatMoment, formatNumber } from '../../utils/format';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
+import { createTestUser } from '../auth/testing';
 import { abandonFiche, eachTestWithAdmin, editedFiche } from './testing';
 import { listPriorityHistory } from '../commission/repository';
 import { changeSittingState, recordDecision } from '../commission/service';
@@ -16,15 +17,7 @@ import {
 	listFicheRevisionViews
 } from './repository';
 import { findMovedFicheCode, insertRevision, listFicheRevisions } from './revisions-repository';
-import {
-	createFiche,
-	FICHE_CONFLICT_MESSAGE,
-	FICHE_CONFLICT_UNLISTED,
-	nextFicheNumber,
-	rebaseTyping,
-	retireFiche,
-	updateFiche
-} from './fiches';
+import { createFiche, nextFicheNumber, rebaseTyping, retireFiche, updateFiche } from './fiches';
 import { structuralHistory } from './structure';
 
 let db: Db;
@@ -282,18 +275,19 @@ describe('editing a fiche', () => {
 		expect((await updateFiche(db, admin, '14-1', recased, null)).ok).toBe(true);
 	});
 
-	it('refuses the second of two admins with what the first changed, overwriting nothing', async () => {
+	it('refuses the second of two admins with what the first changed, who and when, overwriting nothing', async () => {
 		const first = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
 		const second = await edit('14-1', {
 			short_title: 'Wifi',
 			reason: 'Titre court'
 		});
-		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
+		const at = new Date('2026-12-07T20:40:00Z');
+		expect((await updateFiche(db, admin, '14-1', first, null, at)).ok).toBe(true);
 		const refused = await updateFiche(db, admin, '14-1', second, null);
 		expect(refused).toMatchObject({
 			ok: false,
 			status: 409,
-			message: FICHE_CONFLICT_MESSAGE,
+			message: `Anne Admin a modifié cette fiche le ${formatMoment(at.getTime())}, depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`,
 			changes: [{ field: 'title', label: 'Titre', after: 'Wifi public lotois' }]
 		});
 		const state = (await findFicheState(db, '14-1'))!;
@@ -303,19 +297,51 @@ describe('editing a fiche', () => {
 		expect(await listFicheRevisions(db, state.id)).toHaveLength(1);
 	});
 
+	it('names every admin whose saves lie between, and the last one’s moment', async () => {
+		const stale = await edit('14-1', { short_title: 'Wifi', reason: 'Titre court' });
+		const bruno = await createTestUser(db, {
+			email: 'bruno@lot.fr',
+			name: 'Bruno Admin',
+			role: 'admin'
+		});
+		const saves = [
+			[admin, { title: 'Wifi public lotois' }, '2026-12-07T08:00:00Z'],
+			[bruno, { title: 'Wifi public du Lot' }, '2026-12-07T09:05:00Z'],
+			[admin, { title: 'Wifi public' }, '2026-12-07T20:40:00Z']
+		] as const;
+		for (const [who, change, at] of saves)
+			expect(
+				(
+					await updateFiche(
+						db,
+						who,
+						'14-1',
+						await edit('14-1', { ...change, reason: 'Titre' }),
+						null,
+						new Date(at)
+					)
+				).ok
+			).toBe(true);
+		const refused = await updateFiche(db, admin, '14-1', stale, null);
+		expect(!refused.ok && refused.message).toMatch(
+			`Anne Admin et Bruno Admin ont modifié cette fiche depuis que vous l’avez ouverte, en dernier le ${formatMoment(saves[2][2])} : rien n’a été enregistré. Ses changements`
+		);
+	});
+
 	// Review #14: « Ses changements sont listés ci-dessous » above no list at all.
 	it('promises no list of changes when it has none to show', async () => {
 		const input = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
-		// The version moved on without a revision: there is nothing to list.
+		// The version moved on without a revision: there is nothing to list, nor anyone to name.
 		await db
 			.updateTable('fiche')
 			.set((eb) => ({ version: eb('version', '+', 1) }))
 			.where('code', '=', '14-1')
 			.execute();
+		const unlisted =
+			'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Vos saisies sont gardées ; ouvrez la fiche dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.';
 		const refused = await updateFiche(db, admin, '14-1', input, null);
 		expect(refused).toMatchObject({ ok: false, status: 409, changes: [] });
-		expect(!refused.ok && refused.message).toBe(FICHE_CONFLICT_UNLISTED);
-		expect(FICHE_CONFLICT_UNLISTED).not.toContain('ci-dessous');
+		expect(!refused.ok && refused.message).toBe(unlisted);
 		const state = (await findFicheState(db, '7-3'))!;
 		const retired = await retireFiche(
 			db,
@@ -324,7 +350,7 @@ describe('editing a fiche', () => {
 			{ version: state.version + 1, reason: 'Encore', decisionId: null },
 			null
 		);
-		expect(retired).toMatchObject({ ok: false, status: 409, message: FICHE_CONFLICT_UNLISTED });
+		expect(retired).toMatchObject({ ok: false, status: 409, message: unlisted });
 	});
 
 	it('edits, adds and retires indicators, keeping the measurements of a retired one', async () => {

@@ -71,7 +71,13 @@ import {
 import { listFicheRevisions } from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
 import { ABANDONED_LINK_RULE, NEW_FICHE_PRIORITY } from './plan-model';
-import { checkDecision, conflictRefusal, recordChange, type RevisionInput } from './edits';
+import {
+	checkDecision,
+	conflictRefusal,
+	recordChange,
+	type ConflictWords,
+	type RevisionInput
+} from './edits';
 import { withdrawnMeanwhile } from './structure';
 
 /*
@@ -264,14 +270,16 @@ async function objectiveChoiceProblem(db: Executor, id: number): Promise<string>
 		: 'Choisissez l’objectif dans la liste.';
 }
 
-export const FICHE_CONFLICT_MESSAGE =
-	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
-
-/** The same conflict when none of its changes can be listed (the page shows no list then). */
-export const FICHE_CONFLICT_UNLISTED =
-	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Vos saisies sont gardées ; ouvrez la fiche dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.';
-
-const FICHE_CONFLICT = { listed: FICHE_CONFLICT_MESSAGE, unlisted: FICHE_CONFLICT_UNLISTED };
+/** An edit of a fiche refused because another came first (`conflictRefusal`). */
+const FICHE_CONFLICT: ConflictWords = {
+	record: 'cette fiche',
+	since: 'depuis que vous l’avez ouverte',
+	listed:
+		'Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.',
+	// The page shows no list then.
+	unlisted:
+		'Vos saisies sont gardées ; ouvrez la fiche dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.'
+};
 
 type ObjectiveChoice = Awaited<ReturnType<typeof listObjectiveChoices>>[number];
 type LinkedFiche = Awaited<ReturnType<typeof readLinkedCodes>>['linked'][number];
@@ -480,7 +488,7 @@ export async function updateFiche(
 			const since = (await listFicheRevisions(trx, state.id))
 				.filter((r) => r.id > input.seenRevision)
 				.reverse();
-			return conflictRefusal(FICHE_CONFLICT, mergeChanges(since));
+			return conflictRefusal(FICHE_CONFLICT, since, mergeChanges(since));
 		}
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
@@ -511,7 +519,7 @@ export async function updateFiche(
 
 		const edit = { place, objectiveId: objective.id, linked, indicators, before, after };
 		if (!(await writeFicheEdit(trx, state, input, edit)))
-			return conflictRefusal(FICHE_CONFLICT, []);
+			return conflictRefusal(FICHE_CONFLICT, [], []);
 		const newCode = place.code;
 		await recordChange(
 			{ trx, user, why: input, clientAddress, now },
@@ -835,12 +843,12 @@ export async function retireFiche(
 		const state = await findFicheState(trx, code);
 		if (!state) return refuse(404, FICHE_NOT_FOUND);
 		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
-		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_UNLISTED);
+		if (state.version !== input.version) return conflictRefusal(FICHE_CONFLICT, [], []);
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
 		const on = parisDate(now);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
-			return refuse(409, FICHE_CONFLICT_UNLISTED);
+			return conflictRefusal(FICHE_CONFLICT, [], []);
 		const status = {
 			field: 'status',
 			label: FICHE_FIELD_LABELS.status,

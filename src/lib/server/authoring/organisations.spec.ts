@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { foldForMatching } from '../../utils/text';
-import { formatDate } from '../../utils/format';
+import { formatDate, formatMoment } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import { describe, expect, it } from 'vitest';
 import { findUserById, type User } from '../auth/users';
@@ -27,6 +27,7 @@ import {
 	mergeOrganisations,
 	ORGANISATION_SHOWN_FIELDS,
 	organisationFormValues,
+	organisationSeenRevision,
 	organisationShown,
 	organisationSlug,
 	rebaseOrganisationTyping,
@@ -289,12 +290,19 @@ describe('organisations', () => {
 		).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
 	});
 
-	it('edited meanwhile: the second admin is shown what changed, and saving again keeps it', async () => {
+	it('edited meanwhile: the second admin is shown what changed, who changed it and when, and saving again keeps it', async () => {
 		const cdg = await bySlug('cdg46');
 		const shown = { name: cdg.name, fullName: cdg.fullName ?? '', kind: cdg.kind };
+		const seenRevision = await organisationSeenRevision(db, cdg.id);
+		const at = new Date('2026-12-07T20:40:00Z');
+		const bruno = await createTestUser(db, {
+			email: 'bruno@lot.fr',
+			name: 'Bruno Admin',
+			role: 'admin'
+		});
 		const first = await editOrganisation(
 			db,
-			admin,
+			bruno,
 			cdg.id,
 			{
 				version: cdg.version,
@@ -303,7 +311,8 @@ describe('organisations', () => {
 				kind: cdg.kind,
 				...WHY
 			},
-			null
+			null,
+			at
 		);
 		expect(first.ok).toBe(true);
 		// The second admin opened the page before, and typed a full name only.
@@ -322,6 +331,7 @@ describe('organisations', () => {
 				fullName: typed.full_name,
 				kind: cdg.kind,
 				...WHY,
+				seenRevision,
 				shown
 			},
 			null
@@ -331,7 +341,9 @@ describe('organisations', () => {
 			status: 409,
 			changes: [{ field: 'name', before: cdg.name, after: 'Centre de gestion du Lot' }]
 		});
-		expect(!second.ok && second.message).toContain('les champs que vous n’aviez pas touchés');
+		expect(!second.ok && second.message).toBe(
+			`Bruno Admin a modifié cette organisation le ${formatMoment(at.getTime())}, depuis que vous avez ouvert la page : rien n’a été enregistré. Ce qui a changé est montré ci-dessous ; vos changements sont conservés, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.`
+		);
 		// The form given back: the other's new name, this admin's full name.
 		const again = await rebaseOrganisationTyping(db, cdg.id, typed, shown);
 		expect(again).toEqual({ ...typed, name: 'Centre de gestion du Lot' });
@@ -444,7 +456,7 @@ describe('organisations', () => {
 			null
 		);
 		expect(again).toMatchObject({ ok: false, status: 409, changes: [] });
-		expect(!again.ok && again.message).toContain('sans toucher à ces champs');
+		expect(!again.ok && again.message).toContain('sont tels que la page les montrait');
 	});
 
 	it('renamed, keep their former name findable; a stale form is refused', async () => {

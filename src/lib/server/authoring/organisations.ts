@@ -38,14 +38,17 @@ import {
 import {
 	addRevision,
 	checkDecision,
+	conflictRefusal,
 	editExisting,
 	recordChange,
 	recordChanges,
 	slugify,
 	uniqueSlug,
 	type ChangeContext,
+	type ConflictWords,
 	type RevisionInput
 } from './edits';
+import { listEntityRevisions } from './revisions-repository';
 
 /*
  * The organisations of the plan edited by an admin: added, edited (renamed: the former name stays
@@ -116,6 +119,14 @@ const ORGANISATION_LABELS = {
 /** The organisation's fields as its form shows them, by form field (`full_name`…). */
 export function organisationFormValues(o: OrganisationValues): Record<string, string> {
 	return Object.fromEntries(organisationLines.map(([, line]) => [line.form, line.shown(o)]));
+}
+
+/**
+ * The organisation's last revision (0 before any), which its form sends back (`seen_revision`):
+ * a conflict then names who changed it since, and when (`conflictRefusal`).
+ */
+export async function organisationSeenRevision(db: Executor, id: number): Promise<number> {
+	return (await listEntityRevisions(db, 'organisation', id))[0]?.id ?? 0;
 }
 
 /** The hidden fields of an organisation's form: its fields as the page showed them. */
@@ -291,6 +302,8 @@ export async function editOrganisation(
 	id: number,
 	input: RevisionInput & {
 		version: number;
+		/** The organisation's last revision when the form was opened (null: not sent). */
+		seenRevision?: number | null;
 		name: string;
 		fullName: string | null;
 		kind: OrganisationKind;
@@ -314,19 +327,18 @@ export async function editOrganisation(
 		}
 		if (current.version !== input.version) {
 			if (!input.shown) return refuse(409, ORGANISATION_CONFLICT);
+			const seen = input.seenRevision ?? null;
+			const since =
+				seen === null
+					? []
+					: (await listEntityRevisions(trx, 'organisation', id))
+							.filter((r) => r.id > seen)
+							.reverse();
 			const changes = organisationChanges(inWords(input.shown, ''), {
 				...organisationReadable(current),
 				state: ''
 			});
-			// Changed elsewhere than in these fields (a former name, a merge into it): nothing typed
-			// would undo it, the form is simply sent again.
-			return refuse(
-				409,
-				changes.length > 0 ? ORGANISATION_EDITED_MEANWHILE : ORGANISATION_TOUCHED,
-				{
-					changes
-				}
-			);
+			return conflictRefusal(ORGANISATION_EDIT_CONFLICT, since, changes);
 		}
 		const refusal =
 			(await nameTaken(trx, input.name, current)) ?? (await checkDecision(trx, input.decisionId));
@@ -360,11 +372,17 @@ export async function editOrganisation(
 	});
 }
 
-const ORGANISATION_EDITED_MEANWHILE =
-	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Ce qui a changé est montré ci-dessous ; vos changements sont conservés, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.';
-
-const ORGANISATION_TOUCHED =
-	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page (ses anciens noms ou ses fiches), sans toucher à ces champs : rien n’a été enregistré. Votre saisie est conservée : enregistrez à nouveau.';
+/** An edit of an organisation refused because another came first (`conflictRefusal`). */
+const ORGANISATION_EDIT_CONFLICT: ConflictWords = {
+	record: 'cette organisation',
+	since: 'depuis que vous avez ouvert la page',
+	listed:
+		'Ce qui a changé est montré ci-dessous ; vos changements sont conservés, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.',
+	// Changed elsewhere than in these fields (its former names, its fiches), or changed and changed
+	// back: nothing typed would undo it, the form is simply sent again.
+	unlisted:
+		'Son nom, son nom complet et sa nature sont tels que la page les montrait (ses anciens noms ou ses fiches ont pu changer) : votre saisie est conservée, enregistrez à nouveau.'
+};
 
 /**
  * After an edit refused because another came first: what the person typed, except in the fields

@@ -23,6 +23,8 @@ export interface NewRevision {
 
 export interface Revision extends NewRevision {
 	id: number;
+	/** The name of its author's account (null: a revision written without one). */
+	userName: string | null;
 }
 
 /**
@@ -211,22 +213,25 @@ export async function insertRevision(db: Executor, revision: NewRevision): Promi
 	return row.id;
 }
 
-const REVISION_COLUMNS = [
-	'id',
-	'entity',
-	'entity_id as entityId',
-	'fiche_id as ficheId',
-	'action',
-	'changes',
-	'reason',
-	'decision_id as decisionId',
-	'origin',
-	'user_id as userId',
-	'created_at as createdAt'
-] as const;
-
 function revisionQuery(db: Executor) {
-	return db.selectFrom('plan_revision').select(REVISION_COLUMNS).orderBy('id', 'desc');
+	return db
+		.selectFrom('plan_revision as r')
+		.leftJoin('user_account as u', 'u.id', 'r.user_id')
+		.select([
+			'r.id',
+			'r.entity',
+			'r.entity_id as entityId',
+			'r.fiche_id as ficheId',
+			'r.action',
+			'r.changes',
+			'r.reason',
+			'r.decision_id as decisionId',
+			'r.origin',
+			'r.user_id as userId',
+			'r.created_at as createdAt',
+			'u.name as userName'
+		])
+		.orderBy('r.id', 'desc');
 }
 
 function parsed(
@@ -237,7 +242,7 @@ function parsed(
 
 /** The revisions of one fiche (its own fields and its indicators'), newest first. */
 export async function listFicheRevisions(db: Executor, ficheId: number): Promise<Revision[]> {
-	return parsed(await revisionQuery(db).where('fiche_id', '=', ficheId).execute());
+	return parsed(await revisionQuery(db).where('r.fiche_id', '=', ficheId).execute());
 }
 
 /** The revisions of one record (an axis, an orientation, an objective…), newest first. */
@@ -247,7 +252,10 @@ export async function listEntityRevisions(
 	entityId: number
 ): Promise<Revision[]> {
 	return parsed(
-		await revisionQuery(db).where('entity', '=', entity).where('entity_id', '=', entityId).execute()
+		await revisionQuery(db)
+			.where('r.entity', '=', entity)
+			.where('r.entity_id', '=', entityId)
+			.execute()
 	);
 }
 

@@ -1,3 +1,4 @@
+import { formatMoment } from '../../utils/format';
 import { describe, expect, it } from 'vitest';
 import { parseForm } from '../../schemas/form';
 import { STRUCTURE_FIELDS, STRUCTURE_SCHEMAS } from '../../schemas/plan-structure';
@@ -12,8 +13,6 @@ import { createFiche } from './fiches';
 import {
 	rebaseStructureTyping,
 	saveStructure,
-	STRUCTURE_CONFLICT_MESSAGE,
-	STRUCTURE_CONFLICT_UNLISTED,
 	structuralHistory,
 	structureEditor,
 	type StructureInput
@@ -141,12 +140,15 @@ describe('concurrency', () => {
 			label: 'Développer la citoyenneté numérique'
 		});
 		const second = await opened('objective', objective.id, { synthesisLabel: 'E-citoyenneté' });
-		expect((await saveStructure(db, admin, 'objective', objective.id, first, null)).ok).toBe(true);
+		const at = new Date('2026-12-07T20:40:00Z');
+		expect((await saveStructure(db, admin, 'objective', objective.id, first, null, at)).ok).toBe(
+			true
+		);
 		const refused = await saveStructure(db, admin, 'objective', objective.id, second, null);
 		expect(refused).toMatchObject({
 			ok: false,
 			status: 409,
-			message: STRUCTURE_CONFLICT_MESSAGE,
+			message: `Anne Admin a modifié cet élément du plan le ${formatMoment(at.getTime())}, depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`,
 			changes: [
 				{ field: 'label', before: objective.label, after: 'Développer la citoyenneté numérique' }
 			]
@@ -174,10 +176,10 @@ describe('concurrency', () => {
 		expect(refused).toMatchObject({
 			ok: false,
 			status: 409,
-			message: STRUCTURE_CONFLICT_UNLISTED,
+			message:
+				'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Vos saisies sont gardées ; ouvrez la page dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.',
 			changes: []
 		});
-		expect(STRUCTURE_CONFLICT_UNLISTED).not.toContain('ci-dessous');
 	});
 
 	it('after the refusal, the form takes the first admin’s change where the second left the field alone', async () => {

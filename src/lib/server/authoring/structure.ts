@@ -41,6 +41,7 @@ import {
 	recordChanges,
 	slugify,
 	uniqueSlug,
+	type ConflictWords,
 	type RevisionInput
 } from './edits';
 
@@ -60,16 +61,14 @@ export function withdrawnMeanwhile(
 	return `${theStructure(level, record)} a été ${LEVEL_WORDS[level].retired} du plan entre-temps : choisissez-en ${another}.`;
 }
 
-export const STRUCTURE_CONFLICT_MESSAGE =
-	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
-
-/** The same conflict when none of its changes can be listed (`conflictRefusal`). */
-export const STRUCTURE_CONFLICT_UNLISTED =
-	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Vos saisies sont gardées ; ouvrez la page dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.';
-
-const STRUCTURE_CONFLICT = {
-	listed: STRUCTURE_CONFLICT_MESSAGE,
-	unlisted: STRUCTURE_CONFLICT_UNLISTED
+/** An edit of an axis, an orientation or an objective refused because another came first. */
+const STRUCTURE_CONFLICT: ConflictWords = {
+	record: 'cet élément du plan',
+	since: 'depuis que vous avez ouvert la page',
+	listed:
+		'Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.',
+	unlisted:
+		'Vos saisies sont gardées ; ouvrez la page dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.'
 };
 
 /** What the forms of an axis, an orientation or an objective send. */
@@ -381,7 +380,7 @@ export async function saveStructure(
 			const since = (await listEntityRevisions(trx, level, current.id))
 				.filter((r) => r.id > (input.seenRevision ?? 0))
 				.reverse();
-			return conflictRefusal(STRUCTURE_CONFLICT, mergeChanges(since));
+			return conflictRefusal(STRUCTURE_CONFLICT, since, mergeChanges(since));
 		}
 		const fieldErrors = structureFieldErrors(structure, level, id, input);
 		if (Object.keys(fieldErrors).length > 0) return invalidFields(fieldErrors);
@@ -399,7 +398,7 @@ export async function saveStructure(
 			return refuse(400, 'Aucune modification à enregistrer : l’élément est déjà ainsi.');
 		const moved = current !== undefined && parentOf(level, current) !== parentOf(level, record);
 		const savedId = await writeRecord(trx, level, record, current ? current.version : null);
-		if (savedId === null) return conflictRefusal(STRUCTURE_CONFLICT, []);
+		if (savedId === null) return conflictRefusal(STRUCTURE_CONFLICT, [], []);
 		const context = { trx, user, why: input, clientAddress, now };
 		const parentChange = changes.find((c) => c.field === words.parentField);
 		const name = structureName(level, record as { label: string; number?: number });

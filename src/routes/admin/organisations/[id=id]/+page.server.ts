@@ -10,6 +10,7 @@ import {
 	mergeOrganisations,
 	ORGANISATION_SHOWN_FIELDS,
 	organisationFormValues,
+	organisationSeenRevision,
 	organisationShown,
 	rebaseOrganisationTyping,
 	retireOrganisation,
@@ -37,6 +38,8 @@ export const load: PageServerLoad = async (event) => {
 		organisation,
 		// Its fields as the form shows them, and as its hidden `shown_…` fields keep them.
 		formValues: organisationFormValues(organisation),
+		// Its last revision, sent back: a conflict names who changed it since, and when.
+		seenRevision: await organisationSeenRevision(db, organisation.id),
 		others: (await listAdminOrganisations(db))
 			.filter((o) => o.id !== organisation.id && !o.retiredAt)
 			.map((o) => ({ id: o.id, name: o.name })),
@@ -74,6 +77,7 @@ export const actions: Actions = {
 			id,
 			{
 				version: data.version,
+				seenRevision: data.seen_revision,
 				name: data.name,
 				fullName: data.full_name || null,
 				kind: data.kind,
