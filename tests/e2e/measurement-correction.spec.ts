@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
+import { createAccount } from './helpers/own-portal';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshotsAtWidths } from './helpers/screenshots';
 import { waitForHydration } from './helpers/hydration';
@@ -99,4 +100,21 @@ test('a value sent for a day that has one is shown as a correction, and replaces
 	}
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'suivi-valeur-remplacee');
+
+	// Another organisation of 9-1 is told whose published value its own would replace.
+	const sdail = {
+		email: 'sam.sdail@sdail.test',
+		name: 'Sam Sdail',
+		role: 'partenaire',
+		organisation: 'sdail',
+		password: 'le viaduc de souillac sous la pluie'
+	} as const;
+	createAccount(await portalDatabase(), sdail);
+	const other = await (await browser.newContext()).newPage();
+	await loginPage(other, sdail);
+	await fillUpdate(other, '5');
+	await expect(other.getByRole('group', { name: /Gain d’efficacité/ })).toContainText(
+		`Une valeur est déjà publiée par CDG46 au ${DAY}\u00a0: 4. Validée, la valeur saisie la remplacera.`
+	);
+	await screenshotsAtWidths(other, testInfo.outputPath.bind(testInfo), 'suivi-remplace-autre');
 });

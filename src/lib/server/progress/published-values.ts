@@ -52,24 +52,38 @@ export async function replacedValuesOf(
 	);
 }
 
-/** A published value as the partner's form shows it. */
-export type PublishedValue = Pick<PublishedMeasurement, 'measuredOn' | 'value' | 'validatedAt'>;
+/**
+ * A published value as the partner's form shows it; `publishedBy`, the organisation whose update
+ * published it when that is another than the partner's (its name, « une autre organisation » when
+ * it has none), null for the partner's own: replacing it is not correcting one's own figure.
+ */
+export type PublishedValue = Pick<PublishedMeasurement, 'measuredOn' | 'value' | 'validatedAt'> & {
+	publishedBy: string | null;
+};
 
 /**
  * The published values of each of the fiche's indicators, newest first, by indicator id: the
- * partner's form shows the last one, and says beside a typed day that has one that validating
- * the update will replace it (one published value per indicator and day).
+ * partner's form (of organisation `organisationId`) shows the last one, and says beside a typed
+ * day that has one that validating the update will replace it (one published value per indicator
+ * and day), and whose it is when another organisation's.
  */
 export async function publishedValuesOf(
 	db: Executor,
-	fiche: { indicators: { id: number }[] }
+	fiche: { indicators: { id: number }[] },
+	organisationId: number | null
 ): Promise<Record<number, PublishedValue[]>> {
 	const rows = await listValuesOfIndicators(
 		db,
 		fiche.indicators.map((i) => i.id)
 	);
 	const byIndicator: Record<number, PublishedValue[]> = {};
-	for (const { indicatorId, measuredOn, value, validatedAt } of rows)
-		(byIndicator[indicatorId] ??= []).push({ measuredOn, value, validatedAt });
+	for (const row of rows) {
+		const { indicatorId, measuredOn, value, validatedAt } = row;
+		const publishedBy =
+			row.organisationId === organisationId
+				? null
+				: (row.organisationName ?? 'une autre organisation');
+		(byIndicator[indicatorId] ??= []).push({ measuredOn, value, validatedAt, publishedBy });
+	}
 	return byIndicator;
 }

@@ -124,14 +124,23 @@ describe('one published value per indicator and day', () => {
 		await decide(otherDay, 'validate');
 		const sameDay = await submitted(cdg, measured('2026-10-01', 4));
 		expect(await decide(sameDay, 'return')).toEqual({ ok: true });
-		const values = (await publishedValuesOf(db, { indicators: [{ id: indicatorId }] }))[
-			indicatorId
-		]!;
+		const fiche = { indicators: [{ id: indicatorId }] };
+		const values = (await publishedValuesOf(db, fiche, cdg.organisationId))[indicatorId]!;
 		// Newest day first: the partner's form shows the first one.
+		const validatedAt = '2026-11-02T10:00:00.000Z';
 		expect(values.filter((v) => v.measuredOn >= '2026-10-01')).toEqual([
-			{ measuredOn: '2026-10-02', value: 5, validatedAt: '2026-11-02T10:00:00.000Z' },
-			{ measuredOn: '2026-10-01', value: 3, validatedAt: '2026-11-02T10:00:00.000Z' }
+			{ measuredOn: '2026-10-02', value: 5, validatedAt, publishedBy: null },
+			{ measuredOn: '2026-10-01', value: 3, validatedAt, publishedBy: null }
 		]);
+		// Another organisation of the fiche reads whose values it would replace.
+		const sdail = await createPartner(db, 'sdail', 'paul@sdail.fr');
+		const theirs = (await publishedValuesOf(db, fiche, sdail.organisationId))[indicatorId]!;
+		expect(theirs.find((v) => v.measuredOn === '2026-10-01')).toEqual({
+			measuredOn: '2026-10-01',
+			value: 3,
+			validatedAt,
+			publishedBy: 'CDG46'
+		});
 	});
 
 	it('refuses two values of one indicator on one day in one update, in French', async () => {

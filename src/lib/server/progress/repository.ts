@@ -889,19 +889,32 @@ function publishedMeasurements(db: Executor) {
 export async function listValuesOfIndicators(
 	db: Executor,
 	indicatorIds: number[]
-): Promise<PublishedMeasurement[]> {
+): Promise<ReplacedMeasurement[]> {
 	if (indicatorIds.length === 0) return [];
-	return publishedMeasurements(db)
+	return attributedMeasurements(db)
 		.where('measurement.indicator_id', 'in', indicatorIds)
 		.orderBy('measurement.measured_on', 'desc')
 		.orderBy('measurement.id', 'desc')
 		.execute();
 }
 
-/** A published value a validation replaces, with the organisation whose update published it. */
+/**
+ * A published value with the organisation whose update published it: one a validation replaces,
+ * or one the partner's form says it would (public: the fiche's history names who reported each).
+ */
 export interface ReplacedMeasurement extends PublishedMeasurement {
 	organisationId: number | null;
 	organisationName: string | null;
+}
+
+/** Published measurements (`publishedMeasurements`) with the organisation of their update. */
+function attributedMeasurements(db: Executor) {
+	return publishedMeasurements(db)
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'progress_update.organisation_id as organisationId',
+			'organisation.name as organisationName'
+		]);
 }
 
 /**
@@ -913,12 +926,7 @@ export async function findReplacedMeasurements(
 	db: Executor,
 	updateId: number
 ): Promise<ReplacedMeasurement[]> {
-	return publishedMeasurements(db)
-		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
-		.select([
-			'progress_update.organisation_id as organisationId',
-			'organisation.name as organisationName'
-		])
+	return attributedMeasurements(db)
 		.where('measurement.progress_update_id', '!=', updateId)
 		.where((eb) =>
 			eb.exists(

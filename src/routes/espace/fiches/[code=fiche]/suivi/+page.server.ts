@@ -132,7 +132,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	return {
 		fiche,
-		published: await publishedValuesOf(getDb(), fiche),
+		published: await publishedValuesOf(getDb(), fiche, user.organisationId),
 		draft: draft
 			? {
 					id: draft.id,
