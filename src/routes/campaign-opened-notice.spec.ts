@@ -1,7 +1,13 @@
 import { render } from 'svelte/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
-import { closeCampaign } from '$lib/server/campaigns/service';
+import {
+	campaignCompletion,
+	changeCampaignDates,
+	closeCampaign
+} from '$lib/server/campaigns/service';
+import { reminderDaysText } from '$lib/schemas/campaign';
+import { daysAfter } from '$lib/utils/dates';
 import { openedCampaign } from '$lib/server/campaigns/testing';
 import { configureMail } from '$lib/server/mail/outbox';
 import { recordRelayFailure } from '$lib/server/mail/outbox-repository';
@@ -46,17 +52,21 @@ async function openOne(withPaul = true): Promise<string> {
 	return String(await openedCampaign(portal.db, portal.admin, { scope, reminders: '-3' }));
 }
 
-/** A campaign's page at `?query` (`ouverte=1`: once it is opened), as HTML. */
-async function campaignPage(id: string, query = 'ouverte=1'): Promise<string> {
+/** A campaign's page at `?query` (`ouverte=1`: once it is opened), as HTML, read by `reader`. */
+async function campaignPage(
+	id: string,
+	query = 'ouverte=1',
+	reader = portal.admin
+): Promise<string> {
 	const data = await load(
-		routeEvent(`/admin/campagnes/${id}?${query}`, '/admin/campagnes/[id=id]', { id }, portal.admin)
+		routeEvent(`/admin/campagnes/${id}?${query}`, '/admin/campagnes/[id=id]', { id }, reader)
 	);
 	return render(Page, { props: { data, form: null } as never }).body;
 }
 
 /** The notice a campaign's page shows at `?query` (`ouverte=1`: once it is opened), as text. */
-async function notice(id: string, query = 'ouverte=1'): Promise<string> {
-	const body = await campaignPage(id, query);
+async function notice(id: string, query = 'ouverte=1', reader = portal.admin): Promise<string> {
+	const body = await campaignPage(id, query, reader);
 	return shownText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
 }
 
@@ -90,6 +100,58 @@ async function answeredThenLeft(count?: number): Promise<void> {
 		.where('id', '=', paul.id)
 		.execute();
 }
+
+// Staff review s62: `?ouverte=1` and `?dates=1` were trusted from the address: « Campagne
+// ouverte : un courriel part… » above « Close le … », and the dates' notice to any admin, any day.
+describe('the notices of a campaign opened or of its dates changed, read from the address', () => {
+	it('are said only to the admin who did it, in the last minutes, and « ouverte » only while open', async () => {
+		const id = await openOne();
+		const bruno = await createTestUser(portal.db, {
+			email: 'bruno@lot.fr',
+			name: 'Bruno Admin',
+			role: 'admin'
+		});
+		expect(await notice(id)).toContain('Campagne ouverte');
+		expect(await notice(id, 'ouverte=1', bruno)).toBe('');
+
+		const dates = await campaignCompletion(portal.db, Number(id));
+		if (!dates.ok) throw new Error(dates.message);
+		const { deadline, reminderDays } = dates.value.campaign;
+		const moved = await changeCampaignDates(
+			portal.db,
+			bruno,
+			Number(id),
+			{
+				deadline: daysAfter(deadline, 5),
+				reminders: '-3',
+				shownDeadline: deadline,
+				shownReminders: reminderDaysText(reminderDays),
+				notify: false
+			},
+			null
+		);
+		if (!moved.ok) throw new Error(moved.message);
+		expect(await notice(id, 'dates=1', bruno)).toContain('Échéance modifiée');
+		// Bruno's change, not Anne's: to her, the address says nothing.
+		expect(await notice(id, 'dates=1')).toBe('');
+
+		// Eleven minutes later, the same addresses are links from history.
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(Date.now() + 11 * 60 * 1000);
+			expect(await notice(id)).toBe('');
+			expect(await notice(id, 'dates=1', bruno)).toBe('');
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('never says « ouverte » of a campaign closed', async () => {
+		const id = await openOne();
+		expect((await closeCampaign(portal.db, portal.admin, Number(id), null)).ok).toBe(true);
+		expect(await notice(id)).toBe('');
+	});
+});
 
 // Review s44 (staff with a relay): with the relay known down, the notice said « un courriel part ».
 describe('the notice of a campaign just opened', () => {

@@ -83,6 +83,8 @@ export interface CampaignRow {
 	sittingTitle: string | null;
 	reminderDays: number[];
 	openedAt: number;
+	/** The admin who opened it (null: that account was removed). */
+	openedBy: number | null;
 	/** Closed before its end by an admin (milliseconds), and by whom. */
 	closedAt: number | null;
 	closedByName: string | null;
@@ -96,6 +98,7 @@ const CAMPAIGN_COLUMNS = [
 	'campaign.session_id as sittingId',
 	'campaign.reminder_days as reminderDays',
 	'campaign.opened_at as openedAt',
+	'campaign.created_by as openedBy',
 	'campaign.closed_at as closedAt',
 	'closer.name as closedByName',
 	'commission_session.title as sittingTitle'
@@ -487,6 +490,7 @@ export async function listDatesChanges(db: Executor, campaignId: number) {
 			'campaign_dates_change.reminder_days_before as reminderDaysBefore',
 			'campaign_dates_change.reminder_days_after as reminderDaysAfter',
 			'campaign_dates_change.changed_at as changedAt',
+			'campaign_dates_change.changed_by as changedBy',
 			'campaign_dates_change.notified',
 			'user_account.name as changedByName'
 		])

@@ -10,6 +10,9 @@ import {
 	rebaseCampaignDatesTyping
 } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
+import { latestOwnAct } from '$lib/server/audit/repository';
+import type { User } from '$lib/server/auth/users';
+import { markerFreshSince } from '$lib/server/http/done-answer';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	CAMPAIGN_DATES_FIELDS,
@@ -20,10 +23,27 @@ import { CONFIRM_FIELDS } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'campaigns.manage');
+	const viewer = await authorize(event, 'campaigns.manage');
 	const result = await campaignCompletion(getDb(), Number(event.params.id));
 	if (!result.ok) error(404, result.message);
-	const opened = event.url.searchParams.get('ouverte') === '1';
+	const { campaign, datesChanges } = result.value;
+	const since = markerFreshSince();
+	const last = datesChanges.at(-1);
+	const lastChange = last && { at: last.changedAt, by: last.changedBy };
+	// « Campagne ouverte » only of a campaign still open, opened in the last minutes, and by this
+	// admin as the journal holds it; « Échéance… modifiés » only of its latest change, likewise.
+	const opened =
+		event.url.searchParams.get('ouverte') === '1' &&
+		campaign.closedAt === null &&
+		(await ownFreshAct(
+			viewer,
+			'campaign.opened',
+			{ at: campaign.openedAt, by: campaign.openedBy },
+			since
+		));
+	const datesChanged =
+		event.url.searchParams.get('dates') === '1' &&
+		(await ownFreshAct(viewer, 'campaign.dates_changed', lastChange, since));
 	// Told only of a campaign that is closed (`?close=1` on an open one is a link made up).
 	const closed =
 		event.url.searchParams.get('close') === '1' && result.value.campaign.closedAt !== null;
@@ -33,12 +53,29 @@ export const load: PageServerLoad = async (event) => {
 		// The relay known down since then: the opening's messages wait, and the notice says so.
 		relayDownSince: opened ? await relayDownSince(getDb()) : null,
 		closed,
-		datesChanged: event.url.searchParams.get('dates') === '1',
+		datesChanged,
 		// Read back from the outbox, never from the address: a link made up would show any number.
 		cancelledMail: closed ? await closingCancelledMail(getDb(), result.value.campaign.id) : 0,
 		mailed: mailIsRelayed()
 	};
 };
+
+/**
+ * A confirmation read from the address (`?ouverte=1`, `?dates=1`) holds when this campaign's act,
+ * as the campaign records it (`at`, `by`: its opening, its latest change of dates), was done by
+ * `viewer` no earlier than `since`, and the journal holds an act of `action` by `viewer` since then
+ * (latestOwnAct, as the other pages' markers): a link from history, sent later, crafted or read by
+ * another admin says nothing.
+ */
+async function ownFreshAct(
+	viewer: Pick<User, 'id'>,
+	action: 'campaign.opened' | 'campaign.dates_changed',
+	act: { at: number; by: number | null } | undefined,
+	since: Date
+): Promise<boolean> {
+	if (!act || act.by !== viewer.id || act.at < since.getTime()) return false;
+	return (await latestOwnAct(getDb(), viewer.id, action, since)) !== null;
+}
 
 export const actions: Actions = {
 	dates: async (event) => {
