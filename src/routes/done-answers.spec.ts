@@ -469,6 +469,14 @@ describe('an account’s role changed without script', () => {
 
 const ACCOUNT = { path: '/compte', route: '/compte' };
 
+/** The choices /compte, opened at `search` by `session`, says kept meanwhile. */
+async function keptOnAccount(session: Awaited<ReturnType<typeof withSession>>, search: string) {
+	const page = (await own.load(routeEvent(`/compte${search}`, ACCOUNT.route, {}, session))) as {
+		done: { keptMeanwhile: string[] };
+	};
+	return page.done.keptMeanwhile;
+}
+
 describe('one’s own account’s forms sent without script', () => {
 	it('lead to the page again: the password changed, the other sessions counted', async () => {
 		const paul = await withSession(portal.db, await createTestUser(portal.db, PEOPLE.paul));
@@ -557,22 +565,42 @@ describe('one’s own account’s forms sent without script', () => {
 			status: 303,
 			location: '/compte?fait=preferences&gardee=commission'
 		});
-		const read = async (search: string) =>
-			(
-				(await own.load(routeEvent(`/compte${search}`, ACCOUNT.route, {}, paul))) as {
-					done: { keptMeanwhile: string[] };
-				}
-			).done.keptMeanwhile;
-		expect(await read('?fait=preferences&gardee=commission')).toEqual([
+		expect(await keptOnAccount(paul, '?fait=preferences&gardee=commission')).toEqual([
 			expect.stringMatching(/^Commission/)
 		]);
 		// Only the role's categories, by their keys: any other text of the address is no label; the
 		// reminders, changed by this save, and the validations, by none, are not said kept.
 		expect(
-			await read(
+			await keptOnAccount(
+				paul,
 				'?fait=preferences&gardee=reminders&gardee=validations&gardee=<b>x</b>&gardee=commission'
 			)
 		).toEqual([expect.stringMatching(/^Commission/)]);
+	});
+
+	// A choice changed by an earlier save of the same tab, then left by its next save, was said
+	// « gardé » on a crafted link: the check read every change of the last minutes.
+	it('name as kept no choice changed by an earlier save of the same tab', async () => {
+		const paul = await withSession(portal.db, await createTestUser(portal.db, PEOPLE.paul));
+		// One tab turns the commission's mail off, then, the page drawn again, the reminders.
+		await routeAnswer(() =>
+			postAction(own.actions.preferences, ACCOUNT, paul, {
+				reminders: 'on',
+				validations: 'on',
+				shown_reminders: 'on',
+				shown_validations: 'on',
+				shown_commission: 'on'
+			})
+		);
+		const answer = await routeAnswer(() =>
+			postAction(own.actions.preferences, ACCOUNT, paul, {
+				validations: 'on',
+				shown_reminders: 'on',
+				shown_validations: 'on'
+			})
+		);
+		expect(answer).toMatchObject({ status: 303, location: '/compte?fait=preferences' });
+		expect(await keptOnAccount(paul, '?fait=preferences&gardee=commission')).toEqual([]);
 	});
 });
 

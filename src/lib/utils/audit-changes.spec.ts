@@ -155,4 +155,17 @@ describe('auditChanges', () => {
 			)
 		).toEqual([{ field: 'fiche — priorité', before: '2', after: '1' }]);
 	});
+
+	it('names the mail preferences a save kept as stored, in French', () => {
+		const before = { reminders: true, validations: true, commission: false };
+		const after = { ...before, validations: false, kept: ['reminders', 'commission'] };
+		expect(auditChanges(JSON.stringify(before), JSON.stringify(after))).toEqual([
+			{ field: 'validations', before: 'oui', after: 'non' },
+			{
+				field: 'gardées telles quelles (changées ailleurs entre-temps)',
+				before: null,
+				after: 'rappels, commission'
+			}
+		]);
+	});
 });

@@ -42,6 +42,8 @@ const FIELD_LABELS: Record<string, string> = {
 	// The same, in the journal rows written before the code named a séance `sitting`.
 	sessionId: 'séance préparée (n°)',
 	reminders: 'rappels',
+	// Mail preferences: the boxes a save kept as stored, changed elsewhere meanwhile (their names).
+	kept: 'gardées telles quelles (changées ailleurs entre-temps)',
 	reminderDays: 'jours des rappels',
 	fiches: 'fiches',
 	scope: 'fiches concernées',
@@ -186,6 +188,7 @@ function show(key: string, value: unknown, names: AuditNames = {}): string {
 		if (key === 'scope.kind' && value in SCOPE_LABELS) return SCOPE_LABELS[value]!;
 		if (key === 'kind' && value in KIND_LABELS) return KIND_LABELS[value]!;
 		if (key === 'intent' && value in INTENT_LABELS) return INTENT_LABELS[value]!;
+		if (key === 'kept') return fieldLabel(value);
 		if (key === 'role' && value in ROLE_LABELS)
 			return ROLE_LABELS[value as keyof typeof ROLE_LABELS];
 		if (key === 'opinion' && opinionLabel(value)) return opinionLabel(value);

@@ -401,11 +401,12 @@ export async function roleHeldAt(
 
 /**
  * The latest event of `action` by `actorId` (on `target`, an account or a séance, when given)
- * journaled at or after `since`, with the `count` its « après » records (null when it records
- * none), whether it took something away (`removed`: an « avant » and no « après », as a point
- * withdrawn from a séance's agenda records it) and whether it records an « après » (`added`: a
- * person added to a séance's attendees, not one taken off); null when none was. A page's confirmation read from its address (`?fait=`, doneAnswer) checks by it an act its
- * state cannot show.
+ * journaled at or after `since`; null when none was. With it: its « après » (`after`, as recorded;
+ * null when none), the `count` that « après » records (null when none), whether it took something
+ * away (`removed`: an « avant » and no « après », as a point withdrawn from a séance's agenda
+ * records it) and whether it records an « après » (`added`: a person added to a séance's
+ * attendees, not one taken off). A page's confirmation read from its address (`?fait=`,
+ * doneAnswer) checks by it an act its state cannot show.
  */
 export async function latestOwnAct(
 	db: Executor,
@@ -413,7 +414,7 @@ export async function latestOwnAct(
 	action: AuditAction,
 	since: Date,
 	target?: { type: 'compte' | 'séance'; id: number }
-): Promise<{ count: number | null; removed: boolean; added: boolean } | null> {
+): Promise<{ after: unknown; count: number | null; removed: boolean; added: boolean } | null> {
 	const row = await db
 		.selectFrom('audit_event')
 		.select(['before_state as before', 'after_state as after'])
@@ -430,36 +431,11 @@ export async function latestOwnAct(
 	const after: unknown = row.after === null ? null : JSON.parse(row.after);
 	const count = (after as { count?: unknown } | null)?.count;
 	return {
+		after,
 		count: typeof count === 'number' ? count : null,
 		removed: row.before !== null && row.after === null,
 		added: row.after !== null
 	};
-}
-
-/**
- * The states « avant » and « après » of the events of `action` by `actorId` on their own account
- * journaled at or after `since`, the latest first (at most 20: a few minutes of one person's
- * acts). A page's confirmation read from its address checks by them what an act left as it was.
- */
-export async function ownActStates(
-	db: Executor,
-	actorId: number,
-	action: AuditAction,
-	since: Date
-): Promise<{ before: unknown; after: unknown }[]> {
-	const rows = await db
-		.selectFrom('audit_event')
-		.select(['before_state as before', 'after_state as after'])
-		.where('action', '=', action)
-		.where('actor_id', '=', actorId)
-		.where('occurred_at', '>=', since.toISOString())
-		.where('target_type', '=', 'compte')
-		.where('target_id', '=', String(actorId))
-		.orderBy('id', 'desc')
-		.limit(20)
-		.execute();
-	const read = (state: string | null): unknown => (state === null ? null : JSON.parse(state));
-	return rows.map((row) => ({ before: read(row.before), after: read(row.after) }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
-import { ownActStates, recordAudit, roleHeldAt } from '../audit/repository';
+import { latestOwnAct, recordAudit, roleHeldAt } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
 import { outdatedCampaignMail } from '../campaigns/service';
 import { ok, refuse, type Result } from '../result';
@@ -94,7 +94,9 @@ export async function updateMailPreferences(
 			target: { type: 'compte', id: user.id },
 			summary: `Notifications reçues : ${describe(preferences, user.role)}`,
 			before,
-			after: preferences,
+			// The boxes it kept as stored, changed elsewhere meanwhile: what its page confirms
+			// (keptMeanwhileJournaled).
+			after: kept.length > 0 ? { ...preferences, kept } : preferences,
 			clientAddress
 		});
 		return ok({ preferences, kept });
@@ -103,10 +105,11 @@ export async function updateMailPreferences(
 
 /**
  * Of `named` (the categories a save sent without script names in its address as kept, doneAnswer),
- * those the journal shows kept: the person's latest change of their preferences since `since` left
- * each as it was, and an earlier change of theirs since then changed it (in another tab, or by the
- * unsubscribe link of a mail). A link crafted, or opened again later, names no choice that was not
- * made so; a save that changed nothing journals nothing, and its address's choices are not said.
+ * those the journal shows kept: the person's latest change of their preferences since `since`
+ * records them among those it kept as stored, changed elsewhere meanwhile (in another tab, or by
+ * the unsubscribe link of a mail). A link crafted, or opened again later, names no choice that was
+ * not made so, nor one changed by an earlier save of the same tab; a save that changed nothing
+ * journals nothing, and its address's choices are not said.
  */
 export async function keptMeanwhileJournaled(
 	db: Db,
@@ -115,14 +118,10 @@ export async function keptMeanwhileJournaled(
 	since: Date
 ): Promise<Category[]> {
 	if (named.length === 0) return [];
-	const [latest, ...earlier] = await ownActStates(db, user.id, 'mail.preferences', since);
-	if (!latest) return [];
-	const changed = ({ before, after }: { before: unknown; after: unknown }, category: Category) =>
-		(before as Partial<Preferences> | null)?.[category] !==
-		(after as Partial<Preferences> | null)?.[category];
-	return named.filter(
-		(category) => !changed(latest, category) && earlier.some((states) => changed(states, category))
-	);
+	const own = { type: 'compte', id: user.id } as const;
+	const latest = await latestOwnAct(db, user.id, 'mail.preferences', since, own);
+	const kept = (latest?.after as { kept?: unknown } | null)?.kept;
+	return Array.isArray(kept) ? named.filter((category) => kept.includes(category)) : [];
 }
 
 /** A link no longer valid (410): its page says « Lien expiré ou déjà utilisé » and leads to /compte. */
