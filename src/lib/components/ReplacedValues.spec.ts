@@ -42,6 +42,11 @@ describe('a value of an update that a later validation replaced', () => {
 		expect(shownText(shown(again))).toBe(
 			'Nombre de territoires : 3 au 1er octobre 2026 — remplacée le 2 novembre 2026 par la valeur de SDAIL (mise à jour n° 12)'
 		);
+		// « de » elided before a vowel: « d’ARS », not « de ARS ».
+		const ars = shown({ ...replaced, replacedBy: null, replacedByOrganisation: 'ARS' });
+		expect(shownText(ars)).toBe(
+			'Nombre de territoires : 3 au 1er octobre 2026 — remplacée le 2 novembre 2026 par la valeur d’ARS, 4'
+		);
 	});
 
 	it('names no update the person may not open, nor a value replaced in its turn', () => {

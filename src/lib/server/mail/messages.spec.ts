@@ -434,4 +434,13 @@ describe('the mail of replaced values', () => {
 		expect(text).toContain('une mise à jour d’une autre organisation qui donne');
 		expect(text).not.toContain('de une');
 	});
+
+	it('elides « de » before an organisation whose name begins with a vowel', () => {
+		const { text, html } = notice('ARS', ['« A » au 1er juin 2026 : 12 → 15']);
+		for (const part of [text, html]) {
+			expect(part).toContain('a été remplacée par celle d’ARS');
+			expect(part).toContain('une mise à jour d’ARS qui donne');
+			expect(part).not.toContain('de ARS');
+		}
+	});
 });

@@ -5,7 +5,7 @@ import {
 	plural,
 	pluralize
 } from '../../utils/format';
-import { excerptAtWord, foldForMatching, sameWords } from '../../utils/text';
+import { excerptAtWord, foldForMatching, ofName, sameWords } from '../../utils/text';
 import {
 	INVITATION_LIFETIME_WORDS,
 	RELEVE_MAIL_DECISION_TEXT,
@@ -195,8 +195,8 @@ export function replacedValuesMail(
 ): Notification {
 	const one = notice.values.length === 1;
 	const by = notice.by ?? 'une autre organisation';
-	// « celle de SDAIL », « celle d’une autre organisation ».
-	const ofBy = notice.by === null ? 'd’une autre organisation' : `de ${notice.by}`;
+	// « celle de SDAIL », « celle d’ARS », « celle d’une autre organisation ».
+	const ofBy = ofName(by);
 	return {
 		subject: `${one ? 'Valeur remplacée' : 'Valeurs remplacées'} par ${by} : fiche ${notice.fiche}`,
 		greeting: hello(user.name),
