@@ -23,7 +23,7 @@ const JOBS: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
  */
 export function jobRunner(db: Db, jobs: ScheduledJob[] = JOBS): (now: number) => Promise<void> {
 	const diskFull = new DiskFullEpisode(db, 'jobs', {
-		full: 'Espace disque plein : synthèse des mises à jour et relances des campagnes remises à leur passe suivante, chaque minute',
+		full: 'Espace disque plein : synthèse des mises à jour et rappels des campagnes remises à leur passe suivante, chaque minute',
 		over: 'Espace disque de nouveau disponible : tâches programmées reprises'
 	});
 	return async (now) => {
