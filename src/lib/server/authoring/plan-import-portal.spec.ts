@@ -221,12 +221,12 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(preview.changes).toEqual([]);
 		expect(preview.problems).toEqual([
 			expect.stringMatching(
-				/^Indicateur 1 de la fiche 16-1 — .* : une modification en a été enregistrée le /
+				/^Feuille « Indicateurs », ligne \d+ : indicateur 1 de la fiche 16-1 — .* : une modification en a été enregistrée le /
 			),
 			// Added after the export, it is not in the workbook, which would retire it (finding 7).
 			expect.stringMatching(
 				new RegExp(
-					`^Indicateur ${n + 1} de la fiche 14-1 — Nombre de salles équipées : ajouté le .+ par Anne Admin, après l’export de ce classeur : ce classeur, qui ne l’a pas, le retirerait\\.$`
+					`^Feuille « Indicateurs » : indicateur ${n + 1} de la fiche 14-1 — Nombre de salles équipées : ajouté le .+ par Anne Admin, après l’export de ce classeur : ce classeur, qui ne l’a pas, le retirerait\\.$`
 				)
 			)
 		]);

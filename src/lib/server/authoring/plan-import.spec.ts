@@ -128,6 +128,16 @@ async function withNumbersSwapped(
 	});
 }
 
+/** A workbook, fiche 2-1's « Priorité » a formula the spreadsheet did not compute (refused). */
+function withUncomputedPriority(bytes: Uint8Array): Promise<Uint8Array> {
+	return editedWorkbook(bytes, (workbook) => {
+		const fiches = workbook.getWorksheet('Fiches')!;
+		fiches.getRow(rowOf(fiches, '2-1')).getCell(5).value = {
+			formula: '1+1'
+		} as ExcelJS.CellValue;
+	});
+}
+
 async function counts(db: Db) {
 	const [revisions, audit] = await Promise.all([
 		db
@@ -1602,17 +1612,12 @@ describe('plan workbook round trip', () => {
 		});
 		expect((await updateFiche(db, admin, '5-1', input!, null)).ok).toBe(true);
 		// The old workbook, one cell of another row a formula the spreadsheet did not compute.
-		const mine = await editedWorkbook(old, (workbook) => {
-			const fiches = workbook.getWorksheet('Fiches')!;
-			fiches.getRow(rowOf(fiches, '2-1')).getCell(5).value = {
-				formula: '1+1'
-			} as ExcelJS.CellValue;
-		});
+		const mine = await withUncomputedPriority(old);
 		const preview = await previewPlanImport(db, mine);
 		expect(preview.problems).toEqual([
 			expect.stringMatching(/^Feuille « Fiches », ligne \d+, colonne « Priorité » : /),
 			expect.stringMatching(
-				/^Fiche 5-1 — .* : une modification en a été enregistrée le .+ par Anne Admin, après l’export de ce classeur/
+				/^Feuille « Fiches », ligne \d+ : fiche 5-1 — .* : une modification en a été enregistrée le .+ par Anne Admin, après l’export de ce classeur/
 			)
 		]);
 		expect(preview.problemCount).toBe(2);
@@ -1752,8 +1757,12 @@ describe('plan workbook round trip', () => {
 		const changed =
 			' : une modification en a été enregistrée le 2\u00a0décembre\u00a02026 par Anne Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait.';
 		expect(preview.problems).toEqual([
-			expect.stringMatching(/^Orientation .* : une modification en a été enregistrée/),
-			expect.stringMatching(/^Fiche 5-1 — .* : une modification en a été enregistrée/)
+			expect.stringMatching(
+				/^Feuille « Orientations » : orientation .* : une modification en a été enregistrée/
+			),
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+ : fiche 5-1 — .* : une modification en a été enregistrée/
+			)
 		]);
 		expect(preview.problems.every((p) => p.endsWith(changed))).toBe(true);
 		expect(
@@ -1810,17 +1819,18 @@ describe('plan workbook round trip', () => {
 		expect((await updateFiche(db, admin, '4-2', retitled!, null)).ok).toBe(true);
 		const preview = await previewPlanImport(db, old);
 		expect(preview.problems).toEqual([
-			'Fiche 4-2 — Budget participatif des communes : ajoutée le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur : ce classeur, qui ne l’a pas, l’abandonnerait.'
+			'Feuille « Fiches » : fiche 4-2 — Budget participatif des communes : ajoutée le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur : ce classeur, qui ne l’a pas, l’abandonnerait.'
 		]);
 		expect(preview.outOfDate).toBe(1);
 		// A row 4-2 typed in that workbook would replace the fiche added in the portal.
+		let row = 0;
 		const typed = await editedWorkbook(old, (workbook) => {
-			workbook
+			row = workbook
 				.getWorksheet('Fiches')!
-				.addRow(['4-2', 4, 'Autre fiche du classeur', null, NEW_FICHE_PRIORITY, 'Contexte']);
+				.addRow(['4-2', 4, 'Autre fiche du classeur', null, NEW_FICHE_PRIORITY, 'Contexte']).number;
 		});
 		expect((await previewPlanImport(db, typed)).problems).toEqual([
-			'Fiche 4-2 — Autre fiche du classeur : ajout enregistré le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.'
+			`Feuille « Fiches », ligne ${row} : fiche 4-2 — Autre fiche du classeur : ajout enregistré le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.`
 		]);
 	});
 
@@ -1870,6 +1880,31 @@ describe('plan workbook round trip', () => {
 			'Feuille « Objectifs » : l’objectif « 18 » n’est plus dans la feuille : un import ne supprime ni axe, ni orientation, ni objectif (remettez sa ligne).'
 		]);
 		expect(refused.outOfDate).toBe(0);
+	});
+
+	it('a workbook read with a refused cell still says an axis added since its export', async ({
+		db
+	}) => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const old = await exportPlanWorkbook(db);
+		const saved = await saveStructure(
+			db,
+			admin,
+			'axis',
+			null,
+			newStructure('Sobriété numérique', null, { shortName: 'sobriété' }),
+			null,
+			new Date('2026-12-02T10:00:00Z')
+		);
+		expect(saved.ok).toBe(true);
+		// The old workbook, one cell of a fiche's row a formula the spreadsheet did not compute.
+		const mine = await withUncomputedPriority(old);
+		const preview = await previewPlanImport(db, mine);
+		expect(preview.problems).toEqual([
+			expect.stringMatching(/^Feuille « Fiches », ligne \d+, colonne « Priorité » : /),
+			'Feuille « Axes » : l’axe « sobriete-numerique » a été ajouté le 2\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui ne l’a pas : un import ne supprime ni axe, ni orientation, ni objectif.'
+		]);
+		expect(preview.outOfDate).toBe(1);
 	});
 
 	// Review s58: the workbook let an organisation take another's former name (« ADCF », ADCF Lot's)

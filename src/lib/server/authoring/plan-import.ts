@@ -343,7 +343,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		db,
 		since,
 		compared,
-		fichesNamingMerged(read.model, left)
+		fichesNamingMerged(read.model, left),
+		rowOfChange(read)
 	);
 	const meaning = await indicatorMeaningChecks(db, read.model, compared);
 	const retired = retiredOrganisationProblems(current, read.model, read.organisationRows, left);
@@ -368,14 +369,14 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		...twins.map(capitalised),
 		...names.map(capitalised),
 		...meaning.problems,
-		...outdated
+		...outdated.map(capitalised)
 	];
 	return {
 		model: reading.model,
 		changes: diff.changes,
 		// Capped as the reading's are: a workbook every row of which differs does not list them all.
 		problems: cappedProblems(problems, (message) => capitalised(unlocatedProblem(message))),
-		outOfDate: [...diff.problems, ...retired].filter((p) => p.outOfDate).length + outdated.length,
+		outOfDate: [...diff.problems, ...retired, ...outdated].filter((p) => p.outOfDate).length,
 		problemCount: problems.length,
 		creates,
 		current,
@@ -482,18 +483,18 @@ function refusedWithRowsBeside(
 		twins: WorkbookProblem[];
 		organisations: WorkbookProblem[];
 		checks: string[];
-		outdated: string[];
+		outdated: WorkbookProblem[];
 	}
 ): Checked {
 	const beside = [
 		...rowProblemsBeside([...diff.problems, ...undated.problems, ...compared.twins], found),
-		...compared.organisations
+		...compared.organisations,
+		...compared.outdated
 	];
-	const unlocated = [...compared.checks, ...compared.outdated].map(unlocatedProblem);
-	const all = [...found, ...beside, ...unlocated];
+	const all = [...found, ...beside, ...compared.checks.map(unlocatedProblem)];
 	return {
 		...refusedBeforeComparing(cappedProblems(all, unlocatedProblem).map(capitalised), all.length),
-		outOfDate: beside.filter((p) => p.outOfDate).length + compared.outdated.length
+		outOfDate: beside.filter((p) => p.outOfDate).length
 	};
 }
 
@@ -738,14 +739,17 @@ function latestValueNotices(rows: number[]): string[] {
  * without one (a priority changed, a code of an abandoned fiche): told with the refusals, where they
  * came only with the next upload (listed after them up to the list's limit, counted beyond it). A
  * problem of no row (a sheet's missing line) could come from a refused row and waits for a
- * workbook read without refusal.
+ * workbook read without refusal, unless it is the plan changed since the export (an axis added
+ * since, which the workbook never had: `outOfDate`).
  */
 function rowProblemsBeside(
 	found: WorkbookProblem[],
 	refusals: WorkbookProblem[]
 ): WorkbookProblem[] {
 	const refusedRows = new Set(refusals.map((p) => `${p.sheet}\u0000${p.row}`));
-	return found.filter((p) => p.row !== null && !refusedRows.has(`${p.sheet}\u0000${p.row}`));
+	return found.filter((p) =>
+		p.row === null ? p.outOfDate : !refusedRows.has(`${p.sheet}\u0000${p.row}`)
+	);
 }
 
 let workbookReads: Promise<unknown> = Promise.resolve();
@@ -793,8 +797,9 @@ async function changedSinceExport(
 	db: Executor,
 	revisions: RevisionAfter[],
 	changes: EntityChange[],
-	toldOnRows: Set<string>
-): Promise<string[]> {
+	toldOnRows: Set<string>,
+	rowOf: (change: EntityChange) => number | null
+): Promise<WorkbookProblem[]> {
 	if (revisions.length === 0 || changes.length === 0) return [];
 	const ids = await loadPlanIds(db);
 	const { latest, added } = latestRevisionOfRows(revisions, ids);
@@ -803,13 +808,47 @@ async function changedSinceExport(
 		const id = entityIdOf(ids, change);
 		if (id === undefined) return [];
 		const addition = added.get(`${change.entity}:${id}`);
-		if (addition) return [addedSinceExportProblem(change, addition)];
 		const revision = latest.get(`${change.entity}:${id}`);
 		// A fiche changed last by a merge, its rows naming the organisation merged: said on them.
 		if (revision?.action === 'merged' && change.entity === 'fiche' && toldOnRows.has(change.key))
 			return [];
-		return revision ? [changedSinceExportProblem(change, revision)] : [];
+		const message = addition
+			? addedSinceExportProblem(change, addition)
+			: revision && changedSinceExportProblem(change, revision);
+		if (!message) return [];
+		const sheet = SHEETS[SHEET_OF_ENTITY[change.entity]].name;
+		return [{ sheet, row: rowOf(change), column: null, message, outOfDate: true as const }];
 	});
+}
+
+/** The sheet of the workbook that holds each kind of record. */
+const SHEET_OF_ENTITY = {
+	plan: 'plan',
+	axis: 'axes',
+	orientation: 'orientations',
+	objective: 'objectives',
+	organisation: 'organisations',
+	fiche: 'fiches',
+	indicator: 'indicators'
+} as const satisfies Record<EntityChange['entity'], keyof typeof SHEETS>;
+
+/**
+ * The row of the workbook that holds a change's fiche, organisation or indicator, as read; null for
+ * one the workbook lacks (added since its export), and for the plan and its structure, whose rows
+ * the reading does not keep.
+ */
+function rowOfChange(read: {
+	ficheRows: Map<string, number>;
+	organisationRows: OrganisationRows;
+	shownLatest: { row: number; fiche: string; position: number }[];
+}): (change: EntityChange) => number | null {
+	const indicators = new Map(read.shownLatest.map((i) => [`${i.fiche}#${i.position}`, i.row]));
+	const rows: Partial<Record<EntityChange['entity'], Map<string, number>>> = {
+		fiche: read.ficheRows,
+		organisation: read.organisationRows.listed,
+		indicator: indicators
+	};
+	return (change) => rows[change.entity]?.get(change.key) ?? null;
 }
 
 /**
@@ -877,12 +916,15 @@ function latestRevisionOfRows(revisions: RevisionAfter[], ids: PlanIds) {
 	return { latest, added };
 }
 
+/** « Fiche 5-1 — … » as said after the sheet and row (capitalised again when alone). */
+const lowerFirst = (title: string) => title.charAt(0).toLowerCase() + title.slice(1);
+
 /**
  * A change refused for a revision recorded after the workbook's export: who, when. What to do
  * (download the plan again) is said once, above the problems (importProblemsSummary).
  */
 function changedSinceExportProblem(change: EntityChange, revision: RevisionAfter): string {
-	return `${change.title} : une modification en a été enregistrée ${revisionWhenAndWho(revision)}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait.`;
+	return `${lowerFirst(change.title)} : une modification en a été enregistrée ${revisionWhenAndWho(revision)}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait.`;
 }
 
 /**
@@ -893,10 +935,10 @@ function changedSinceExportProblem(change: EntityChange, revision: RevisionAfter
 function addedSinceExportProblem(change: EntityChange, revision: RevisionAfter): string {
 	const when = revisionWhenAndWho(revision);
 	if (change.action !== 'retired')
-		return `${change.title} : ajout enregistré ${when}, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.`;
+		return `${lowerFirst(change.title)} : ajout enregistré ${when}, après l’export de ce classeur, qui ne l’avait pas : la ligne du classeur au même code en remplacerait le contenu.`;
 	const [added, undone] =
 		change.entity === 'fiche' ? ['ajoutée', 'l’abandonnerait'] : ['ajouté', 'le retirerait'];
-	return `${change.title} : ${added} ${when}, après l’export de ce classeur : ce classeur, qui ne l’a pas, ${undone}.`;
+	return `${lowerFirst(change.title)} : ${added} ${when}, après l’export de ce classeur : ce classeur, qui ne l’a pas, ${undone}.`;
 }
 
 /**
