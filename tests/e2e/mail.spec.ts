@@ -1,6 +1,14 @@
 import SQLite from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { ACCOUNTS, apiAs, loginPage, portalDatabase, signInThroughForm } from './helpers/accounts';
+import {
+	ACCOUNTS,
+	apiAs,
+	loginPage,
+	portalDatabase,
+	signInThroughForm,
+	userCreate,
+	type Account
+} from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { cancelConvenedSitting } from './helpers/commission';
 import { expect, test } from './helpers/portal';
@@ -23,6 +31,42 @@ const INVITEE = {
 	first: 'une barque rouge sur le lot à luzech',
 	second: 'les noyers de martel au mois de juin'
 };
+/**
+ * Partners with a password, made by the test that needs one (any test of this file runs alone and
+ * in any order): the reset's, whose password it replaces by `next`, the relay's, whose reset
+ * waits, the campaign's, who submits for the Assureurs, and the preferences', who unsubscribes
+ * (of the ARS, whose fiche no test here answers: an opening to an organisation that has answered
+ * every fiche is not sent).
+ */
+const FORGETFUL = {
+	email: 'rene.reinit@assureurs.test',
+	name: 'René Réinit',
+	role: 'partenaire',
+	organisation: 'assureurs',
+	password: 'le moulin de cougnaguet sur l’ouysse',
+	next: 'les falaises de saint-cirq-lapopie au soir'
+} satisfies Account & { next: string };
+const WAITING = {
+	email: 'wanda.attente@assureurs.test',
+	name: 'Wanda Attente',
+	role: 'partenaire',
+	organisation: 'assureurs',
+	password: 'le gouffre de padirac et sa rivière'
+} satisfies Account;
+const SUBMITTING = {
+	email: 'simon.soumet@assureurs.test',
+	name: 'Simon Soumet',
+	role: 'partenaire',
+	organisation: 'assureurs',
+	password: 'les vignes de cahors sous la pluie'
+} satisfies Account;
+const UNSUBSCRIBING = {
+	email: 'ursule.desabonne@ars.test',
+	name: 'Ursule Désabonne',
+	role: 'partenaire',
+	organisation: 'ars',
+	password: 'le pech merle et ses chevaux peints'
+} satisfies Account;
 test.describe.configure({ mode: 'serial' });
 
 let smtp: TestSmtp;
@@ -42,6 +86,12 @@ test.use({
 });
 
 let admin: APIRequestContext;
+
+/** Makes `account` with the real command, unless an earlier test of this worker made it. */
+async function made(account: Account): Promise<void> {
+	const result = userCreate(await portalDatabase(), account);
+	if (result.status !== 0) expect(result.stderr).toContain('Un compte existe déjà');
+}
 
 test.beforeAll(async () => {
 	admin = await apiAs(ACCOUNTS.admin);
@@ -178,6 +228,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 });
 
 test('a partner resets a forgotten password from the mail', async ({ page, browser }, testInfo) => {
+	await made(FORGETFUL);
 	await page.goto('/connexion');
 	await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
 	await expect(page).toHaveURL(/\/mot-de-passe-oublie$/);
@@ -186,7 +237,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await waitForHydration(page);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'mot-de-passe-oublie');
-	await page.getByLabel('Adresse électronique').fill(INVITEE.email);
+	await page.getByLabel('Adresse électronique').fill(FORGETFUL.email);
 	await page.getByRole('button', { name: 'Recevoir un lien' }).click();
 	await expect(page.getByRole('status')).toContainText('Si un compte existe pour cette adresse');
 
@@ -201,7 +252,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	);
 	await other.context().close();
 
-	const text = await lastMail(INVITEE.email, /Nouveau mot de passe/);
+	const text = await lastMail(FORGETFUL.email, /Nouveau mot de passe/);
 	expect(text).toContain('30\u00a0minutes');
 	const link = linkIn(text, '/mot-de-passe-oublie');
 	// The link opened in two more tabs first, with and without script: used in this one meanwhile.
@@ -214,8 +265,8 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await waitForHydration(page);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'nouveau-mot-de-passe');
-	await page.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.second);
-	await page.getByLabel('Nouveau mot de passe, encore une fois').fill(INVITEE.second);
+	await page.getByLabel(/^Nouveau mot de passe \(/).fill(FORGETFUL.next);
+	await page.getByLabel('Nouveau mot de passe, encore une fois').fill(FORGETFUL.next);
 	await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
 	await expect(page).toHaveURL(/\/espace\?mot-de-passe=enregistre$/);
 	await expect(page.getByRole('status').first()).toHaveText(
@@ -227,8 +278,8 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	// The tabs opened before, sent now: the page the link opens on now, with its way out, not a
 	// refusal above a form that can no longer be sent.
 	for (const stale of [staleTab, staleNoScript]) {
-		await stale.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.first);
-		await stale.getByLabel('Nouveau mot de passe, encore une fois').fill(INVITEE.first);
+		await stale.getByLabel(/^Nouveau mot de passe \(/).fill(FORGETFUL.password);
+		await stale.getByLabel('Nouveau mot de passe, encore une fois').fill(FORGETFUL.password);
 		await stale.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
 		await expect(stale.getByRole('heading', { level: 1 })).toHaveText(
 			'Lien expiré ou déjà utilisé'
@@ -244,10 +295,8 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await staleTab.context().close();
 	await noScript.close();
 	await signInThroughForm(await anonymous(browser), {
-		email: INVITEE.email,
-		name: INVITEE.name,
-		role: 'partenaire',
-		password: INVITEE.second
+		...FORGETFUL,
+		password: FORGETFUL.next
 	});
 });
 
@@ -256,6 +305,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	browser
 }, testInfo) => {
 	test.setTimeout(60_000);
+	await made(SUBMITTING);
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/campagnes');
 	await waitForHydration(page);
@@ -273,7 +323,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
 	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
 	const opening = await lastMail(
-		INVITEE.email,
+		SUBMITTING.email,
 		/Campagne de suivi «\u00a0Bilan des assureurs\u00a0»/
 	);
 	expect(opening).toContain(`au plus tard le ${formatDate(deadline)}`);
@@ -291,7 +341,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	).run(campaignId);
 	db.close();
 	const reminder = await lastMail(
-		INVITEE.email,
+		SUBMITTING.email,
 		/Rappel\u00a0: campagne de suivi «\u00a0Bilan des assureurs\u00a0»/
 	);
 	expect(reminder).toContain(`${ficheCode} — `);
@@ -314,12 +364,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	expect(await missing.evaluate((code) => getComputedStyle(code).whiteSpace)).toBe('nowrap');
 
 	const partner = await anonymous(browser);
-	await loginPage(partner, {
-		email: INVITEE.email,
-		name: INVITEE.name,
-		role: 'partenaire',
-		password: INVITEE.second
-	});
+	await loginPage(partner, SUBMITTING);
 	await partner.goto('/espace');
 	await expect(partner.getByRole('region', { name: 'Campagnes de suivi en cours' })).toContainText(
 		'Bilan des assureurs'
@@ -389,19 +434,39 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	page,
 	browser
 }, testInfo) => {
-	await loginPage(page, {
-		email: INVITEE.email,
-		name: INVITEE.name,
-		role: 'partenaire',
-		password: INVITEE.second
+	await made(UNSUBSCRIBING);
+	const db = new SQLite(await portalDatabase(), { readonly: true });
+	const { id: ars } = db.prepare("SELECT id FROM organisation WHERE slug = 'ars'").get() as {
+		id: number;
+	};
+	db.close();
+	// A campaign for the ARS: its opening mail carries the one-click link of the reminders.
+	const opened = await admin.post('/admin/campagnes?/open', {
+		form: {
+			title: 'Avis de la santé',
+			deadline: daysAfter(parisToday(), 12),
+			scope: 'organisation',
+			axis: '',
+			priority: '',
+			organisation: String(ars),
+			sitting: '',
+			reminders: '-3'
+		},
+		maxRedirects: 0
 	});
+	const campaign = /campagnes\/(\d+)/.exec(opened.headers().location ?? '')?.[1];
+	expect(campaign).toBeDefined();
+	await loginPage(page, UNSUBSCRIBING);
 	await page.goto('/compte');
 	await waitForHydration(page);
 	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'compte');
-	const reminder = await lastMail(INVITEE.email, /Rappel\u00a0: campagne/);
-	const oneClick = linkIn(reminder, '/desabonnement');
+	const opening = await lastMail(
+		UNSUBSCRIBING.email,
+		/Campagne de suivi «\u00a0Avis de la santé\u00a0»/
+	);
+	const oneClick = linkIn(opening, '/desabonnement');
 	expect(oneClick).toMatch(/\/un-clic$/);
 
 	// A GET (a person clicking) changes nothing: it leads to the confirm page.
@@ -441,23 +506,30 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 		'préférences de courriel sont enregistrées'
 	);
 	await visitor.context().close();
+	// Closed: no other test's partner finds it in their workspace.
+	const closed = await admin.post(`/admin/campagnes/${campaign}?/close`, {
+		form: { confirm: 'oui' },
+		maxRedirects: 0
+	});
+	expect(closed.status()).toBe(303);
 });
 
 test('the relay closes: the messages wait, and an admin sends them as soon as it is mended', async ({
 	page,
 	browser
 }, testInfo) => {
+	await made(WAITING);
 	const received = () =>
 		smtp.received.filter(
 			(r) =>
-				r.envelopeTo.includes(INVITEE.email) && /Nouveau mot de passe/.test(r.mail.subject ?? '')
+				r.envelopeTo.includes(WAITING.email) && /Nouveau mot de passe/.test(r.mail.subject ?? '')
 		).length;
 	const before = received();
 	smtp.refuseNext.push(421);
 	const visitor = await anonymous(browser);
 	await visitor.goto('/mot-de-passe-oublie');
 	await waitForHydration(visitor);
-	await visitor.getByLabel('Adresse électronique').fill(INVITEE.email);
+	await visitor.getByLabel('Adresse électronique').fill(WAITING.email);
 	await visitor.getByRole('button', { name: 'Recevoir un lien' }).click();
 	await expect(visitor.getByRole('status')).toContainText('Si un compte existe');
 	await visitor.context().close();
@@ -477,7 +549,7 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	);
 	await expect(banner).toContainText(/prochain essai le/);
 	await expect(banner).toContainText(/code 421/);
-	await expect(page.locator('.mail-list li').filter({ hasText: INVITEE.email })).toHaveCount(1);
+	await expect(page.locator('.mail-list li').filter({ hasText: WAITING.email })).toHaveCount(1);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels-en-attente');
 	// The administration's home page warns the staff too…
@@ -512,7 +584,7 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	await expect(second.getByRole('status')).toContainText(
 		/^Aucun message n’attend plus d’être envoyé [\s\S]* La liste ci-dessous est à jour\.$/
 	);
-	await expect(second.locator('.mail-list li').filter({ hasText: INVITEE.email })).toHaveCount(0);
+	await expect(second.locator('.mail-list li').filter({ hasText: WAITING.email })).toHaveCount(0);
 	await expect(
 		second.getByRole('button', { name: 'Réessayer maintenant les messages en attente' })
 	).toHaveCount(0);
