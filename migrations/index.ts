@@ -38,6 +38,7 @@ import * as campaignDatesNotifiedUnknown from './2026_12_17_093000_campaign_date
 import * as replacedMeasurement from './2026_12_18_100000_replaced_measurement';
 import * as commissionRowIds from './2026_12_19_100000_commission_row_ids';
 import * as sittingClosingWritten from './2026_12_20_100000_sitting_closing_written';
+import * as convenedNotReachedIds from './2026_12_20_110000_convened_not_reached_ids';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -83,5 +84,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_17_093000_campaign_dates_notified_unknown': campaignDatesNotifiedUnknown,
 	'2026_12_18_100000_replaced_measurement': replacedMeasurement,
 	'2026_12_19_100000_commission_row_ids': commissionRowIds,
-	'2026_12_20_100000_sitting_closing_written': sittingClosingWritten
+	'2026_12_20_100000_sitting_closing_written': sittingClosingWritten,
+	'2026_12_20_110000_convened_not_reached_ids': convenedNotReachedIds
 };

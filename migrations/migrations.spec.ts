@@ -413,6 +413,60 @@ describe('2026_12_19_100000_commission_row_ids', () => {
 	});
 });
 
+describe('2026_12_20_110000_convened_not_reached_ids', () => {
+	it('keeps no name of those a convocation did not reach: an account where it is sure, else none', async () => {
+		const db = openDatabase(':memory:');
+		const migrator = portalMigrator(db);
+		await migrator.migrateTo('2026_12_20_100000_sitting_closing_written');
+		const now = '2026-12-07T09:00:00.000Z';
+		for (const [id, name] of [
+			[7, 'Anne Admin'],
+			[8, 'Claire Membre'],
+			[9, 'Luc Homonyme'],
+			[10, 'Luc Homonyme']
+		] as const)
+			await sql`INSERT INTO user_account (id, email, name, role, created_at, updated_at)
+				VALUES (${id}, ${`u${id}@lot.test`}, ${name}, ${id === 7 ? 'admin' : 'commission'},
+				${now}, ${now})`.execute(db);
+		const convened = (notReached: unknown[]) =>
+			JSON.stringify({
+				title: 'Séance',
+				heldOn: '2027-01-20',
+				startsAt: null,
+				place: 'Cahors',
+				written: { members: 1, partners: 0, optedOut: 4, released: 0, notReached, by: 7 }
+			});
+		// The old shape: names. One recorded before `written` was kept, one already in the new shape.
+		const rows = [
+			convened(['vous-même', 'Claire Membre', 'Luc Homonyme', 'un compte de CDG46']),
+			JSON.stringify({ title: 'Séance', heldOn: '2027-01-21', startsAt: null, place: 'Cahors' }),
+			convened([{ id: 8, group: 'members' }])
+		];
+		for (const [i, json] of rows.entries())
+			await sql`INSERT INTO commission_session (id, held_on, place, title, state, created_at,
+				convened_at, convened_as)
+				VALUES (${i + 1}, '2027-01-20', 'Cahors', 'Séance', 'preparation', ${now}, 1, ${json})`.execute(db);
+		await migrator.migrateToLatest();
+		const { rows: after } = await sql<{
+			convened_as: string;
+		}>`SELECT convened_as FROM commission_session ORDER BY id`.execute(db);
+		expect(after[0]!.convened_as).not.toMatch(/Claire|Luc|CDG46|vous-même/);
+		expect(JSON.parse(after[0]!.convened_as).written).toEqual({
+			members: 1,
+			partners: 0,
+			optedOut: 4,
+			released: 0,
+			by: 7,
+			notReached: [
+				{ id: 7, group: 'members' },
+				{ id: 8, group: 'members' }
+			]
+		});
+		expect(after.slice(1).map((row) => row.convened_as)).toEqual(rows.slice(1));
+		await db.destroy();
+	});
+});
+
 describe('every table', () => {
 	it('is STRICT', async () => {
 		const db = openDatabase(':memory:');

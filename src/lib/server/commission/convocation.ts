@@ -34,7 +34,7 @@ import {
 	sittingMailSpent
 } from './sitting-notices';
 import { sittingHeader } from './sitting-header';
-import { mailingSummary, mailingWaitingSince, notReachedName } from './mailing-summary';
+import { mailingSummary, mailingWaitingSince, withNames } from './mailing-summary';
 import type { ConvocationWritten } from './types';
 
 /*
@@ -187,7 +187,7 @@ export async function convocationSummaryAgain(
 	const sitting = await findSittingForNotice(db, sittingId);
 	const written = sitting ? announced(sitting).written : undefined;
 	if (!written || written.by !== reader.id) return null;
-	return convocationSummary(written, mailIsRelayed(), waitingSince);
+	return convocationSummary(await withNames(db, written, reader), mailIsRelayed(), waitingSince);
 }
 
 /** A séance as a convocation reads it (`findSittingForNotice`). */
@@ -237,7 +237,9 @@ export async function conveneSitting(
 			// Nobody written to (all turned the commission's messages off, or nobody to write to):
 			// undone, an earlier convocation's message it cancelled too, and refused.
 			if (written.members + written.partners + written.released === 0)
-				throw new NobodyConvened(nobodyConvenedMessage(sitting, plan, written));
+				throw new NobodyConvened(
+					nobodyConvenedMessage(sitting, plan, await withNames(trx, written, user))
+				);
 			await recordConvocation(trx, user, sitting, plan, { written, reached, clientAddress }, now);
 			return ok(written);
 		});
@@ -260,7 +262,7 @@ class NobodyConvened extends Error {}
 function nobodyConvenedMessage(
 	sitting: NoticeSitting,
 	plan: ConvocationPlan,
-	written: ConvocationWritten
+	written: { notReached: string[] }
 ): string {
 	const since = sitting.convenedAt === null ? null : formatMoment(sitting.convenedAt);
 	if (since !== null && plan.onlyNew)
@@ -592,7 +594,7 @@ function convocationCounter(trx: Executor, user: User, sittingId: number, now: n
 		});
 		if (id === null) {
 			written.optedOut += 1;
-			written.notReached.push(convocationNotReachedName(person, who, user));
+			written.notReached.push({ id: person.id, group: who });
 		} else {
 			written[who] += 1;
 			if (who !== 'released') reached.push(person.id);
@@ -603,15 +605,6 @@ function convocationCounter(trx: Executor, user: User, sittingId: number, now: n
 
 type ConvocationGroup = 'members' | 'partners' | 'released';
 type ConvocationRecipient = { id: number; email: string; name: string; organisation?: string };
-
-/** How a convocation's report names one it did not write to (they turned its messages off). */
-function convocationNotReachedName(
-	person: ConvocationRecipient,
-	who: ConvocationGroup,
-	user: User
-): string {
-	return notReachedName({ id: person.id, group: who }, person, user);
-}
 
 /**
  * What the séance keeps of its convocation (`convened_as`: what it announced, to whom, each

@@ -84,7 +84,7 @@ export function mailingSummary(
  * themself « vous-même », a member by name, a partner by organisation (`account`: their names
  * today, undefined for an account no longer there).
  */
-export function notReachedName(
+function notReachedName(
 	{ id, group }: NotReached,
 	account: { name: string; organisation?: string | null } | undefined,
 	reader: Pick<User, 'id'>
@@ -97,17 +97,23 @@ export function notReachedName(
 		: 'un compte partenaire';
 }
 
-/** Those a mailing did not reach, named for `reader` as they are today (`notReachedName`). */
-async function notReachedNames(
+/**
+ * What a mailing wrote, those it did not reach named for `reader` as they are today
+ * (`notReachedName`): what a summary (`mailingSummary`) reads.
+ */
+export async function withNames<T extends { notReached: NotReached[] }>(
 	db: Executor,
-	notReached: NotReached[],
+	written: T,
 	reader: Pick<User, 'id'>
-): Promise<string[]> {
+): Promise<Omit<T, 'notReached'> & { notReached: string[] }> {
 	const accounts = await findAccountNames(
 		db,
-		notReached.map((who) => who.id)
+		written.notReached.map((who) => who.id)
 	);
-	return notReached.map((who) => notReachedName(who, accounts.get(who.id), reader));
+	return {
+		...written,
+		notReached: written.notReached.map((who) => notReachedName(who, accounts.get(who.id), reader))
+	};
 }
 
 /**
@@ -139,7 +145,7 @@ export async function closingSummaryAgain(
 	if (!written || written.by !== reader.id || sitting.closedAt === null) return null;
 	return mailingSummary(
 		'releve',
-		{ ...written, released: 0, notReached: await notReachedNames(db, written.notReached, reader) },
+		{ ...(await withNames(db, written, reader)), released: 0 },
 		mailIsRelayed(),
 		await mailingWaitingSince(db, sitting.id, 'closed', Date.parse(sitting.closedAt))
 	);

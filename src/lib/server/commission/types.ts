@@ -10,8 +10,11 @@ export interface ConvocationWritten {
 	/** Those who turned the commission's messages off get none: counted apart, not as convened. */
 	optedOut: number;
 	released: number;
-	/** Who those are, for the convener to warn: members by name, partners by organisation. */
-	notReached: string[];
+	/**
+	 * Who those are, for the convener to warn: by account and group, named only when shown
+	 * (`withNames`: members by name, partners by organisation).
+	 */
+	notReached: NotReached[];
 }
 
 /**

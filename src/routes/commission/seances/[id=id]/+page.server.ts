@@ -55,7 +55,7 @@ import {
 } from '$lib/schemas/commission';
 import { CONFIRM_FIELDS, parseForm, readId } from '$lib/schemas/form';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
-import { closingSummaryAgain } from '$lib/server/commission/mailing-summary';
+import { closingSummaryAgain, withNames } from '$lib/server/commission/mailing-summary';
 import { typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	changedSinceConvened,
@@ -321,7 +321,11 @@ export const actions: Actions = {
 		// Without script, its summary is read again from the convocation's record: it names those
 		// it did not reach, never said in the address.
 		return doneAnswer(event, 'convocation', {
-			done: convocationSummary(result.value, mailIsRelayed(), await relayDownSince(c.db))
+			done: convocationSummary(
+				await withNames(c.db, result.value, c.user),
+				mailIsRelayed(),
+				await relayDownSince(c.db)
+			)
 		});
 	},
 	addFiches: async (event: Event) => {
