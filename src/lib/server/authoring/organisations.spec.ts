@@ -459,6 +459,49 @@ describe('organisations', () => {
 		expect(!again.ok && again.message).toContain('sont tels que la page les montrait');
 	});
 
+	it('retired by a colleague while its form was open: the rename is refused saying who retired it and when, then goes through', async () => {
+		const cdg = await bySlug('cdg46');
+		const seenRevision = await organisationSeenRevision(db, cdg.id);
+		const bruno = await createTestUser(db, {
+			email: 'bruno@lot.fr',
+			name: 'Bruno Admin',
+			role: 'admin'
+		});
+		const at = new Date('2026-12-07T20:40:00Z');
+		expect(
+			(await retireOrganisation(db, bruno, cdg.id, { version: cdg.version, ...WHY }, null, at)).ok
+		).toBe(true);
+		const shown = { name: cdg.name, fullName: cdg.fullName ?? '', kind: cdg.kind };
+		const typed = { name: 'CDG du Lot', fullName: cdg.fullName, kind: cdg.kind, ...WHY };
+		const stale = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: cdg.version, seenRevision, shown, ...typed },
+			null
+		);
+		expect(stale).toMatchObject({
+			ok: false,
+			status: 409,
+			changes: [
+				{ field: 'state', before: 'active', after: `retirée le ${formatDate(parisDate(at))}` }
+			]
+		});
+		expect(!stale.ok && stale.message).toMatch(
+			`L’organisation « ${cdg.name} » a été retirée le ${formatMoment(at.getTime())} par Bruno Admin, depuis que vous avez ouvert la page : rien n’a été enregistré.`
+		);
+		expect(!stale.ok && stale.message).toContain('peuvent encore être corrigés');
+		// Sent again, knowingly: a retired organisation may still be renamed.
+		const now = (await findAdminOrganisation(db, cdg.id))!;
+		expect(
+			(await editOrganisation(db, admin, cdg.id, { version: now.version, ...typed }, null)).ok
+		).toBe(true);
+		expect(await findAdminOrganisation(db, cdg.id)).toMatchObject({
+			name: 'CDG du Lot',
+			retiredAt: now.retiredAt
+		});
+	});
+
 	it('renamed, keep their former name findable; a stale form is refused', async () => {
 		const cdg = await bySlug('cdg46');
 		const renamed = await editOrganisation(

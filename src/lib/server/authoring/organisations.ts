@@ -1,6 +1,6 @@
 import { keepTypedChanges } from '../../schemas/form';
 import { listedRowText, rowText } from '../../schemas/plan-edit';
-import { formatDate, listInWords, plural, pluralize } from '../../utils/format';
+import { formatDate, formatMoment, listInWords, plural, pluralize } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import {
 	FICHE_FIELD_LABELS,
@@ -48,7 +48,7 @@ import {
 	type ConflictWords,
 	type RevisionInput
 } from './edits';
-import { listEntityRevisions } from './revisions-repository';
+import { listEntityRevisions, type Revision } from './revisions-repository';
 
 /*
  * The organisations of the plan edited by an admin: added, edited (renamed: the former name stays
@@ -338,6 +338,9 @@ export async function editOrganisation(
 				...organisationReadable(current),
 				state: ''
 			});
+			// Retired meanwhile: said first, with its day and author; it may still be renamed.
+			const retired = current.retiredAt ? since.findLast((r) => r.action === 'retired') : undefined;
+			if (retired) return retiredMeanwhile(current.name, retired, changes);
 			return conflictRefusal(ORGANISATION_EDIT_CONFLICT, since, changes);
 		}
 		const refusal =
@@ -383,6 +386,22 @@ const ORGANISATION_EDIT_CONFLICT: ConflictWords = {
 	unlisted:
 		'Son nom, son nom complet et sa nature sont tels que la page les montrait (ses anciens noms ou ses fiches ont pu changer) : votre saisie est conservée, enregistrez à nouveau.'
 };
+
+/**
+ * The refusal of an edit sent from a page opened before a colleague retired the organisation
+ * (`retirement`, its revision): who retired it and when, its state among the changes, and what
+ * may still be done — a retired organisation stays on the fiches that name it, and may still be
+ * renamed (its name is shown there); it comes back only through the plan's workbook.
+ */
+function retiredMeanwhile(name: string, retirement: Revision, changes: FieldChange[]): Result {
+	const by = retirement.userName ? ` par ${retirement.userName}` : '';
+	const state = retirement.changes.filter((c) => c.field === 'state');
+	return refuse(
+		409,
+		`L’organisation « ${name} » a été retirée le ${formatMoment(retirement.createdAt)}${by}, depuis que vous avez ouvert la page : rien n’a été enregistré. Elle ne peut plus être choisie comme porteur ou partenaire, mais reste sur les fiches qui la nomment, et son nom, son nom complet et sa nature peuvent encore être corrigés : votre saisie est conservée, enregistrez à nouveau pour les changer quand même. Pour la rétablir, remettez sa ligne dans la feuille « Organisations » du classeur du plan, puis importez-le.`,
+		{ changes: [...state, ...changes] }
+	);
+}
 
 /**
  * After an edit refused because another came first: what the person typed, except in the fields
