@@ -1,8 +1,10 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { publishEdition, saveEditionDraft } from '$lib/server/editions/service';
-import { findPublishedSnapshot } from '$lib/server/editions/repository';
+import { findPublishedSnapshot, listVersions } from '$lib/server/editions/repository';
 import { openDataFile, packageFiles } from '$lib/server/opendata/published';
+import AdminEditionPage from './admin/bilans/[id=id]/+page.svelte';
+import * as adminEdition from './admin/bilans/[id=id]/+page.server';
 import EditionPage from './bilans/[year=annee]/+page.svelte';
 import * as edition from './bilans/[year=annee]/+page.server';
 import { editionPages, shown, visitorHtml } from './edition-pages-testing';
@@ -34,6 +36,34 @@ async function publishSecondVersion() {
 	);
 	expect(published).toMatchObject({ ok: true });
 }
+
+/** The admin page of the 2018 bilan's version `version`, as its text. */
+async function adminPage(version: number): Promise<string> {
+	const { id } = (await listVersions(portal.db, 2018)).find((v) => v.version === version)!;
+	const params = { id: String(id) };
+	const data = await adminEdition.load(
+		routeEvent(`/admin/bilans/${id}`, '/admin/bilans/[id=id]', params, portal.admin) as never
+	);
+	const html = render(AdminEditionPage, { props: { data, form: null } as never }).body;
+	return html
+		.replace(/<!--[^>]*-->/g, '')
+		.replace(/<[^<>]*>/g, ' ')
+		.replace(/\s+/g, ' ');
+}
+
+// Staff review s62: on a published version, « Brouillon du bilan 2026 enregistré. » stood under
+// #enregistre (Back after publishing), and a replaced version's admin page did not say so.
+describe('the admin page of a published bilan', () => {
+	it('has no draft confirmation, and says which version replaced it', async () => {
+		expect(await adminPage(1)).not.toContain('Brouillon du bilan');
+		expect(await adminPage(1)).not.toContain('remplacée');
+		await publishSecondVersion();
+		expect(await adminPage(1)).toContain(
+			'Cette version a été remplacée par la version 2 du 5 décembre 2026 : Introduction reformulée. Lire la version la plus récente du bilan 2018 (version 2)'
+		);
+		expect(await adminPage(2)).not.toContain('remplacée');
+	});
+});
 
 describe('a bilan’s version replaced by a correction', () => {
 	it('links the latest bilan from a frozen fiche the latest version no longer has', async () => {

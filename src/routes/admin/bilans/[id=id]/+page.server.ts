@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
-import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
+import { findEdition, findPublishedSnapshot, listVersions } from '$lib/server/editions/repository';
 import { draftDigest, publishEdition, tooSoonToPublish } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
 import { PUBLISH_FIELDS, PublishSchema } from '$lib/schemas/edition';
@@ -36,7 +36,9 @@ export const load: PageServerLoad = async (event) => {
 		tooSoon: edition.state === 'draft' ? tooSoonToPublish(edition.asOf) : null,
 		// The draft this preview shows: its « Publier » link carries it to the confirmation, which
 		// publishes that draft or nothing.
-		read: edition.state === 'draft' ? draftDigest(edition) : null
+		read: edition.state === 'draft' ? draftDigest(edition) : null,
+		// A published version a later one replaced says so, as its public page does.
+		versions: edition.state === 'published' ? await listVersions(db, edition.year) : []
 	};
 };
 
