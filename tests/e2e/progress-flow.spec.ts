@@ -36,9 +36,9 @@ async function submitUpdate(partner: APIRequestContext, code: string, done: stri
 test('a partner reports progress, staff validate it, and the public fiche and open data show it', async ({
 	browser
 }, testInfo) => {
-	// The longest journey (three people, the open-data files checked): 30 s is short on a loaded
-	// two-core machine.
-	test.setTimeout(60_000);
+	// The longest journey (three people, the open-data files checked, two fiches' measurements at
+	// two widths): 60 s ran out twice on a loaded two-core machine before the fiche was reached.
+	test.setTimeout(90_000);
 	const partnerContext = await browser.newContext();
 	const page = await partnerContext.newPage();
 	await loginPage(page, ACCOUNTS.partner);
@@ -90,7 +90,8 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 		.fill(
 			'<script>alert("x")</script> Trois agents référents désignés.\n- SDAIL rencontré\n- CDG46 mobilisé'
 		);
-	await page.getByLabel('Date de la mesure').fill('2026-02-01');
+	// A long month: « 30 septembre 2025 » does not break (no-break spaces), the widest date.
+	await page.getByLabel('Date de la mesure').fill('2025-09-30');
 	// « Gain d’efficacité du service et économies réalisées »: decimals allowed.
 	await page.getByLabel('Valeur').fill('12,5');
 	// A comment of one unbroken word (a pasted address): on the public fiche it must not widen the
@@ -149,18 +150,35 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(page.getByText('35 %').first()).toBeVisible();
 	await expect(page.getByRole('cell', { name: '12,5' })).toBeVisible();
 	await screenshot(page, testInfo.outputPath('fiche-9-1-publiee.png'));
-	// At 390 px the measurement table stays within its scrolling area: the long comment breaks
-	// (overflow-wrap: anywhere) rather than push the « Commentaire » column out of sight.
-	await page.setViewportSize({ width: 390, height: 844 });
-	const measurements = page.getByRole('region', { name: /^Mesures de l’indicateur 1/ });
-	await expect(measurements).toContainText(LONG_WORD.slice(0, 20));
-	const { scrollWidth, clientWidth } = await measurements.evaluate((area) => ({
-		scrollWidth: area.scrollWidth,
-		clientWidth: area.clientWidth
-	}));
-	expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
-	await screenshot(page, testInfo.outputPath('fiche-9-1-commentaire-long-390.png'));
-	await page.setViewportSize({ width: 1280, height: 720 });
+	// At 390 and 320 px the measurement table stays within its scrolling area: the comment goes
+	// under the date and the value, and the long comment breaks (overflow-wrap: anywhere) rather
+	// than push the « Commentaire » column out of sight. The fiche 14-1's seeded measurement has a
+	// unit, « 10 communes », which does not break either.
+	for (const [code, value] of [
+		['9-1', /^12,5$/],
+		['14-1', /^10\scommunes$/]
+	] as const) {
+		await page.goto(`/fiches/${code}`);
+		for (const width of [390, 320]) {
+			await page.setViewportSize({ width, height: 844 });
+			const measurements = page.getByRole('region', { name: /^Mesures de l’indicateur 1/ });
+			await expect(measurements.getByRole('cell', { name: value })).toBeVisible();
+			await expect(measurements.getByRole('columnheader', { name: 'Commentaire' })).toBeVisible();
+			const { scrollWidth, clientWidth } = await measurements.evaluate((area) => ({
+				scrollWidth: area.scrollWidth,
+				clientWidth: area.clientWidth
+			}));
+			expect(scrollWidth, `/fiches/${code} à ${width} px`).toBeLessThanOrEqual(clientWidth);
+			await screenshot(measurements, testInfo.outputPath(`fiche-${code}-mesures-${width}.png`));
+		}
+		await page.setViewportSize({ width: 1280, height: 720 });
+	}
+	await page.goto('/fiches/9-1');
+	await expect(
+		page.getByRole('region', { name: /^Mesures de l’indicateur 1/ }).getByRole('cell', {
+			name: LONG_WORD
+		})
+	).toBeVisible();
 
 	// The anonymous copy kept before the validation is not served any more.
 	expect(await (await anonymous.get('/fiches/9-1')).text()).toContain('Trois agents référents');
@@ -169,12 +187,12 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	expect(fiche).toMatchObject({ status: 'en_cours', progress: 35, last_update: '2026-02-15' });
 	expect(fiche.indicators[0]).toMatchObject({
 		id: '9-1-1',
-		latest: { date: '2026-02-01', value: 12.5 },
+		latest: { date: '2025-09-30', value: 12.5 },
 		measurement_count: 1
 	});
-	const measures = await (await anonymous.get('/donnees/mesures-2026.csv')).text();
+	const measures = await (await anonymous.get('/donnees/mesures-2025.csv')).text();
 	expect(measures).toContain('9-1,9-1-1,');
-	expect(measures).toContain(',2026-02-01,12.5\n');
+	expect(measures).toContain(',2025-09-30,12.5\n');
 	for (const file of ['plan.json', 'mesures.csv', 'mises-a-jour.csv'])
 		expect(await (await anonymous.get(`/donnees/${file}`)).text()).not.toMatch(
 			/paul\.partenaire|Paul Partenaire/
