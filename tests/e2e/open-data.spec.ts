@@ -3,6 +3,7 @@ import { expect, test } from './helpers/portal';
 import { parse } from 'csv-parse/sync';
 import { ACCOUNTS, apiAs, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { daysBefore, parisDayEnd, parisToday } from '../../src/lib/utils/dates';
 
 /** Whether `npm run export` itself has run in this worker. */
 let ranThroughNpm = false;
@@ -273,6 +274,23 @@ test('a figure’s table and the charts are dated and kept like the open data, r
 		const headers = (await request.get(path)).headers();
 		// Frozen at the edition's publication, as its open-data files.
 		expect(headers['last-modified'], path).toBe(edition);
+	}
+	// The live workbooks are dated too: a séance's relevé by the last change of published data, as
+	// the live files (it names each fiche by today's code and title); the dashboard's figures by
+	// that change, or today's start in Paris when later (its figures are of the day).
+	const live = (await request.get('/donnees/plan.json')).headers()['last-modified']!;
+	expect(live).toBeTruthy();
+	const todayStart = new Date(parisDayEnd(daysBefore(parisToday(), 1)));
+	const dashboard = new Date(Math.max(Date.parse(live), todayStart.getTime())).toUTCString();
+	for (const [path, expected] of [
+		['/commission/seances/1/releve.xlsx', live],
+		['/tableau-de-bord/statuts-priorites.xlsx', dashboard]
+	] as const) {
+		const answer = await request.head(path);
+		expect(answer.headers()['last-modified'], path).toBe(expected);
+		// What wget -N and curl -z ask: not sent again while unchanged.
+		const unchanged = await request.get(path, { headers: { 'if-modified-since': expected } });
+		expect(unchanged.status(), path).toBe(304);
 	}
 	for (const path of [
 		'/bilans/2018/avancement-axes.xlsx',

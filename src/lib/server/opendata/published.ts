@@ -1,4 +1,4 @@
-import { parisToday } from '../../utils/dates';
+import { daysBefore, parisDayEnd, parisToday } from '../../utils/dates';
 import { cachedByRevision, keyedByRevision } from '../db/revision-cache';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
@@ -87,13 +87,27 @@ export function packageFiles(body: Uint8Array): string[] {
 }
 
 /**
+ * When published data last changed, read after what it dates (so never older than it): the live
+ * files' Last-Modified, as the open-data files' (`generatedAt`).
+ */
+export async function publishedDataChangedAt(db: Db): Promise<string> {
+	return (await getDataRevision(db))?.changedAt ?? new Date(0).toISOString();
+}
+
+/**
  * The dashboard's figures and tables, and the page's view of them, as of a day (the quarterly
- * series runs to its quarter): kept per change of published data and per day.
+ * series runs to its quarter): kept per change of published data and per day. `modifiedAt`, its
+ * workbooks' Last-Modified: the last change of published data, or the start of that day in Paris
+ * when later, since the figures (a fiche late, the quarter running) and the workbook's « au … »
+ * are of the day.
  */
 const dashboardOn = keyedByRevision(async (db, today: string) => {
 	const figures = computeDashboard(await loadDashboardInput(db), today);
 	const tables = figureTables(figures);
-	return { figures, tables, view: dashboardView(figures, tables) };
+	const changedAt = await publishedDataChangedAt(db);
+	const dayStart = parisDayEnd(daysBefore(today, 1));
+	const modifiedAt = Date.parse(changedAt) > Date.parse(dayStart) ? changedAt : dayStart;
+	return { figures, tables, view: dashboardView(figures, tables), modifiedAt };
 }, 1);
 
 /** The live dashboard: today's in Paris. */

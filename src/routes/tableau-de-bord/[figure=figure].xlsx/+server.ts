@@ -9,10 +9,12 @@ import { FIGURE_NOT_FOUND } from '$lib/utils/vocabulary';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
-	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
+	const { tables, modifiedAt } = await liveDashboard(getDb());
+	const table = tables.find((t) => t.id === params.figure);
 	if (!table) error(404, FIGURE_NOT_FOUND);
 	const period = `au ${formatDate(new Date().toISOString())}`;
 	return asPublicFile(
-		xlsxResponse(await sheetToXlsx(tableToSheet(table, period)), `tableau-de-bord-${table.id}.xlsx`)
+		xlsxResponse(await sheetToXlsx(tableToSheet(table, period)), `tableau-de-bord-${table.id}.xlsx`),
+		modifiedAt
 	);
 };
