@@ -107,3 +107,21 @@ test('choosing an axis narrows the orientation and objective lists at once', asy
 	await page.goto('/fiches?axe=performance&orientation=e-inclusion');
 	await expect(page.getByText(/n’appartient pas à l’axe choisi/)).toBeVisible();
 });
+
+test('the priorities’ axis filter left aside says why, as the fiche list’s', async ({ page }) => {
+	// Given twice: the first axis is kept, with the note /fiches gives.
+	await page.goto('/commission/priorites?axe=performance&axe=modernite');
+	const notice = page.getByRole('status').filter({ hasText: 'n’ont pas été appliqués' });
+	await expect(notice).toContainText(
+		/Le filtre «\saxe\s» a été donné plusieurs fois\s: seule la première valeur est retenue\./
+	);
+	await expect(page.getByLabel('Axe')).toHaveValue('performance');
+	await expectNoAxeViolations(page);
+	// Unknown: every axis, and the value quoted.
+	await page.goto('/commission/priorites?axe=inconnu');
+	await expect(notice).toContainText(/Axe inconnu «\sinconnu\s»\s: filtre ignoré\./);
+	await expect(page.getByLabel('Axe')).toHaveValue('');
+	// A known axis alone: no note.
+	await page.goto('/commission/priorites?axe=modernite');
+	await expect(notice).toHaveCount(0);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelsHoldingSearch, parseFicheFilters } from './filters';
+import { labelsHoldingSearch, parseAxisFilter, parseFicheFilters } from './filters';
 
 const vocab = {
 	axes: ['performance', 'solidarite', 'modernite'],
@@ -245,5 +245,25 @@ describe('labelsHoldingSearch', () => {
 		]);
 		expect(held('novation')).toEqual([]);
 		expect(held('innovation sociale')).toEqual([]);
+	});
+});
+
+describe('parseAxisFilter', () => {
+	const axes = { axes: vocab.axes };
+	it('keeps a known axis, the first when repeated, and notes what it left aside', () => {
+		expect(parseAxisFilter(new URLSearchParams('axe=modernite'), axes)).toEqual({
+			axis: 'modernite',
+			ignored: []
+		});
+		expect(parseAxisFilter(new URLSearchParams('axe=performance&axe=modernite'), axes)).toEqual({
+			axis: 'performance',
+			ignored: [
+				'Le filtre « axe » a été donné plusieurs fois : seule la première valeur est retenue.'
+			]
+		});
+		expect(parseAxisFilter(new URLSearchParams('axe=x&axe='), axes)).toEqual({
+			ignored: ['Axe inconnu « x » : filtre ignoré.']
+		});
+		expect(parseAxisFilter(new URLSearchParams(''), axes)).toEqual({ ignored: [] });
 	});
 });

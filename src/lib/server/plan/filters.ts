@@ -65,6 +65,38 @@ const FICHE_CODE =
 	// eslint-disable-next-line regexp/no-super-linear-backtracking -- read on MAX_TEXT_LENGTH characters at most: under a millisecond, whatever is typed
 	/^[\s«"“'(]*(?:fiches?(?:[\s-]*actions?)?\s*)?(?:n\s*[°ºo]?\.?|num[ée]ro)?\s*(\d{1,2})\s*[-‐‑–.]\s*(\d{1,2})[\s.,;:!?»"”')]*$/iu;
 
+/** The first non-empty value of a filter of the address; a note in `ignored` when given twice. */
+function takeFilter(params: URLSearchParams, name: string, ignored: string[]): string | undefined {
+	const nonEmpty = params
+		.getAll(name)
+		.map((v) => v.trim())
+		.filter((v) => v !== '');
+	if (nonEmpty.length > 1) {
+		ignored.push(
+			`Le filtre « ${name} » a été donné plusieurs fois : seule la première valeur est retenue.`
+		);
+	}
+	return nonEmpty[0];
+}
+
+/**
+ * Reads the axis filter (`axe`) of an address, as /fiches and /commission/priorites take it: the
+ * axis when known, and the notes of what was ignored (given twice, unknown, withdrawn).
+ */
+export function parseAxisFilter(
+	params: URLSearchParams,
+	vocab: Pick<FilterVocabulary, 'axes' | 'withdrawn'>
+): { axis?: string; ignored: string[] } {
+	const ignored: string[] = [];
+	const axis = takeFilter(params, FILTER_PARAMS.axis, ignored);
+	if (axis === undefined) return { ignored };
+	if (vocab.axes.includes(axis)) return { axis, ignored };
+	if (vocab.withdrawn?.has(`axis:${axis}`))
+		ignored.push(`Axe${quoted(axis)} retiré du plan : filtre ignoré.`);
+	else ignored.push(`Axe inconnu${quoted(axis)} : filtre ignoré.`);
+	return { ignored };
+}
+
 /**
  * Reads the filters of the fiche list from the URL. A value that is unknown, malformed or given
  * twice is ignored with a note; it never raises.
@@ -72,29 +104,15 @@ const FICHE_CODE =
 export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabulary): ParsedFilters {
 	const query: FicheQuery = {};
 	const values: ParsedFilters['values'] = {};
-	const ignored: string[] = [];
-
-	const take = (key: keyof typeof FILTER_PARAMS): string | undefined => {
-		const name = FILTER_PARAMS[key];
-		const all = params.getAll(name).map((v) => v.trim());
-		const nonEmpty = all.filter((v) => v !== '');
-		if (nonEmpty.length > 1) {
-			ignored.push(
-				`Le filtre « ${name} » a été donné plusieurs fois : seule la première valeur est retenue.`
-			);
-		}
-		return nonEmpty[0];
-	};
-
-	const axis = take('axis');
+	const { axis, ignored } = parseAxisFilter(params, vocab);
 	if (axis !== undefined) {
-		if (vocab.axes.includes(axis)) {
-			query.axis = axis;
-			values.axis = axis;
-		} else if (vocab.withdrawn?.has(`axis:${axis}`))
-			ignored.push(`Axe${quoted(axis)} retiré du plan : filtre ignoré.`);
-		else ignored.push(`Axe inconnu${quoted(axis)} : filtre ignoré.`);
+		query.axis = axis;
+		values.axis = axis;
 	}
+
+	const take = (key: keyof typeof FILTER_PARAMS): string | undefined =>
+		takeFilter(params, FILTER_PARAMS[key], ignored);
+
 	const orientation = take('orientation');
 	if (orientation !== undefined) {
 		if (vocab.orientations.includes(orientation)) {

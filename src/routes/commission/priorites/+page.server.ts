@@ -1,6 +1,7 @@
 import { listPriorityComparison } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { cachedByRevision, keyedByRevision } from '$lib/server/db/revision-cache';
+import { parseAxisFilter } from '$lib/server/plan/filters';
 import { listAxes } from '$lib/server/plan/repository';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
@@ -19,8 +20,10 @@ export const load: PageServerLoad = async (event) => {
 	const { url } = event;
 	const db = getDb();
 	const axes = await planAxes(db);
-	const requested = url.searchParams.get('axe') ?? '';
-	const axis = axes.some((a) => a.code === requested) ? requested : '';
+	// Read as /fiches reads it: a repeated or unknown axis is left aside with the same notes.
+	const { axis = '', ignored } = parseAxisFilter(url.searchParams, {
+		axes: axes.map((a) => a.code)
+	});
 	const fiches = await comparison(db, axis);
-	return renderedOnly(event, { axes, axis, ignored: requested !== '' && axis === '', fiches });
+	return renderedOnly(event, { axes, axis, ignored, fiches });
 };
