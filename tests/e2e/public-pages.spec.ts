@@ -214,3 +214,24 @@ test('on a phone, a wide table scrolls sideways from the keyboard', async ({ pag
 			.toBeGreaterThan(0);
 	}
 });
+
+test('download and year links name what they lead to, in a list of links as on the page', async ({
+	page
+}) => {
+	// A séance's relevé: « tableur Excel » and « CSV » say of what, as the dashboard's downloads.
+	await page.goto('/commission/seances/1');
+	const day = (await page.locator('h1').textContent())!.replace(/^[^]*?du\s/, '').trim();
+	for (const format of ['tableur Excel', 'CSV'])
+		await expect(
+			page.getByRole('link', {
+				name: new RegExp(`^${format}\\s:\\srelevé de décisions du\\s${day.replace(/\s/g, '\\s')}$`)
+			})
+		).toBeVisible();
+	// A fiche's yearly history: each year says whose updates, as the fiche's own links.
+	await page.goto('/fiches/14-1/historique/2018');
+	const years = page.getByRole('navigation', { name: 'Années de l’historique' });
+	await expect(
+		years.getByRole('link', { name: /^2018\s:\smises à jour de la fiche 14-1$/ })
+	).toHaveAttribute('aria-current', 'page');
+	await expectNoAxeViolations(page);
+});
