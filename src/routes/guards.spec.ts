@@ -19,6 +19,8 @@ const PUBLIC = new Set([
 	'fiches/[code=fiche]/modifications/+page.server.ts',
 	'organisations/+page.server.ts',
 	'organisations/[slug=slug]/+page.server.ts',
+	// A redirect to the address in lower case, nothing read.
+	'organisations/[slug=slugInCapitals]/+server.ts',
 	'donnees/+page.server.ts',
 	'donnees/[fichier=ressource]/+server.ts',
 	'donnees/plan.xlsx/+server.ts',
