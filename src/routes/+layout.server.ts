@@ -1,5 +1,6 @@
 import { can, type Action } from '$lib/server/auth/permissions';
 import { originSetting } from '$lib/server/config.js';
+import { passwordJustSaved } from '$lib/server/http/token-password';
 import type { LayoutServerLoad } from './$types';
 
 /** The header's links to one's own pages, each shown to whom can() lets in. */
@@ -11,7 +12,7 @@ const ACCOUNT_LINKS: { href: string; label: string; action: Action }[] = [
 // Only what the header shows, and the portal's configured address (ORIGIN) that a notice's link
 // prints after it on paper (PrintedLink): never the Host a request claims, since a public page is
 // kept and replayed to everyone. Every protected page checks access in its own load.
-export const load: LayoutServerLoad = ({ locals }) => ({
+export const load: LayoutServerLoad = async ({ locals, url }) => ({
 	viewer: locals.user
 		? {
 				name: locals.user.name,
@@ -20,5 +21,7 @@ export const load: LayoutServerLoad = ({ locals }) => ({
 				)
 			}
 		: null,
-	portal: originSetting()
+	portal: originSetting(),
+	// « Votre mot de passe est enregistré… » on the home page a link's password leads to, when true.
+	passwordSaved: await passwordJustSaved(url, locals)
 });

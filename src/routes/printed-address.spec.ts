@@ -4,8 +4,8 @@ import { forgetSettings } from '$lib/server/config.js';
 import { load } from './+layout.server';
 
 /** The root layout's data for an anonymous visitor. */
-const layoutData = () =>
-	load({ locals: { user: null } } as unknown as Parameters<typeof load>[0]) as {
+const layoutData = async () =>
+	(await load({ locals: { user: null } } as unknown as Parameters<typeof load>[0])) as {
 		portal: string | null;
 	};
 
@@ -17,13 +17,13 @@ describe('the address a notice’s link prints on paper', () => {
 		forgetSettings();
 	});
 
-	it('is the configured ORIGIN, or none', () => {
+	it('is the configured ORIGIN, or none', async () => {
 		vi.stubEnv('ORIGIN', 'https://sdusn.lot-numerique.fr');
 		forgetSettings();
-		expect(layoutData().portal).toBe('https://sdusn.lot-numerique.fr');
+		expect((await layoutData()).portal).toBe('https://sdusn.lot-numerique.fr');
 		vi.stubEnv('ORIGIN', undefined);
 		forgetSettings();
-		expect(layoutData().portal).toBeNull();
+		expect((await layoutData()).portal).toBeNull();
 	});
 
 	it('is never read from the request by the root layout', () => {

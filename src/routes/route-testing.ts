@@ -6,6 +6,9 @@ import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
+import { insertPasswordReset } from '$lib/server/auth/recovery-repository';
+import { newSplitToken } from '$lib/server/auth/tokens';
+import { RESET_LIFETIME_MS } from '$lib/utils/rules';
 
 const cookies = {
 	get: () => undefined,
@@ -140,4 +143,16 @@ export function adminDatabase(): { db: Db; admin: User } {
 	});
 	afterAll(closeDatabase);
 	return opened;
+}
+
+/** A new-password link for account `userId`, as « Mot de passe oublié » issues it: its token. */
+export async function issuedResetToken(db: Db, userId: number): Promise<string> {
+	const { id, token, secretHash } = newSplitToken();
+	const now = Date.now();
+	await insertPasswordReset(
+		db,
+		{ id, secretHash, userId, expiresAt: now + RESET_LIFETIME_MS },
+		now
+	);
+	return token;
 }

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { insertPasswordReset } from '$lib/server/auth/recovery-repository';
 import { resetPassword } from '$lib/server/auth/recovery';
 import { acceptInvitation, issueInvitation } from '$lib/server/auth/service';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
-import { newSplitToken } from '$lib/server/auth/tokens';
-import { RESET_LIFETIME_MS } from '$lib/utils/rules';
 import * as invitation from './invitation/[token]/+page.server';
 import * as reset from './mot-de-passe-oublie/[token]/+page.server';
-import { adminDatabase, postAction, routeAnswer, routeEvent } from './route-testing';
+import {
+	adminDatabase,
+	postAction,
+	routeAnswer,
+	routeEvent,
+	issuedResetToken
+} from './route-testing';
 
 // A single-use link opened in one tab, then used in another (or replaced, or expired): the form of
 // the first tab, sent, answers the page's 410 as opening the link does (with its way out), not a
@@ -39,13 +42,7 @@ const PAGES = [
 		next: '/mot-de-passe-oublie',
 		link: async () => {
 			const paul = await createTestUser(portal.db, PEOPLE.paul);
-			const { id, token, secretHash } = newSplitToken();
-			const now = Date.now();
-			await insertPasswordReset(
-				portal.db,
-				{ id, secretHash, userId: paul.id, expiresAt: now + RESET_LIFETIME_MS },
-				now
-			);
+			const token = await issuedResetToken(portal.db, paul.id);
 			return {
 				token,
 				use: () => resetPassword(portal.db, token, 'une autre phrase de passe du lot', null)

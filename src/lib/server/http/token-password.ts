@@ -2,15 +2,17 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { safeClientAddress } from '../auth/guards';
 import { checkPasswordPolicy, passwordContext } from '../auth/password';
 import type { SignedIn } from '../auth/service';
-import { setSessionCookie } from '../auth/sessions';
+import { setSessionCookie, type Session } from '../auth/sessions';
 import { homeFor } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { getDb } from '../db/instance';
+import { latestOwnAct, type AuditAction } from '../audit/repository';
 import type { Result } from '../result';
 import { InvitationSchema } from '../../schemas/auth';
 import { parseForm } from '../../schemas/form';
 import { invalidFormAnswer, refusalAnswer } from './form-answer';
+import { markerFreshSince } from './done-answer';
 
 /**
  * « Set a password from a single-use link »: the invitation and the password reset pages. Each
@@ -87,6 +89,35 @@ export async function setPasswordFromToken(
 	if (!result.ok) return refusalAnswer(result);
 	const { token, session, user } = result.value;
 	setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
-	// The home page says it was saved (the root layout's confirmation).
-	redirect(303, `${homeFor(user.role)}?mot-de-passe=enregistre`);
+	// The home page says it was saved (the root layout's confirmation, `passwordJustSaved`).
+	redirect(303, `${homeFor(user.role)}?${PASSWORD_SAVED.name}=${PASSWORD_SAVED.value}`);
+}
+
+/** The marker `setPasswordFromToken` leaves in the address of the home page it leads to. */
+const PASSWORD_SAVED = { name: 'mot-de-passe', value: 'enregistre' };
+
+/** What the journal holds of a password set from a link: an invitation's, a reset's. */
+const PASSWORD_FROM_LINK: AuditAction[] = ['account.activated', 'password.reset'];
+
+/**
+ * Whether the page may say « Votre mot de passe est enregistré et votre session est ouverte. »
+ * (the root layout): its address carries the marker `setPasswordFromToken` leaves, and the
+ * person's session was opened by that password, set from a link, within `markerFreshSince`: the
+ * service journals it in the transaction that opens the session, at or after its opening. A
+ * link crafted, kept and opened later, or opened in a session signed in since, says nothing.
+ */
+export async function passwordJustSaved(
+	url: URL,
+	locals: { user: User | null; session: Session | null }
+): Promise<boolean> {
+	const { user, session } = locals;
+	// Read only for someone signed in: the root layout's load follows the marker for them alone.
+	if (!user || !session || url.searchParams.get(PASSWORD_SAVED.name) !== PASSWORD_SAVED.value)
+		return false;
+	const opened = new Date(session.createdAt);
+	if (opened < markerFreshSince()) return false;
+	const acts = await Promise.all(
+		PASSWORD_FROM_LINK.map((action) => latestOwnAct(getDb(), user.id, action, opened))
+	);
+	return acts.some((act) => act !== null);
 }
