@@ -14,11 +14,20 @@ async function pageCount(db: Executor): Promise<number | null> {
 }
 
 /**
+ * How long passes that go through, with no write refused, end an episode whose database did not
+ * grow: SQLite reuses the pages freed by deletions (sessions, throttle rows) before it grows the
+ * file, so writes may need no new page for hours once the disk has room again — and an episode
+ * left open would keep a second full disk, days later, from its own error line.
+ */
+export const DISK_FULL_QUIET_MS = 10 * 60_000;
+
+/**
  * A full disk met by work that writes outside any request (the mail sender, the scheduled jobs),
  * told once an episode: an `error` line `disk-full` at the first write refused, an `info` line
  * `disk-full-over` once a write needed new pages and got them — the database grew since the
- * episode began. A write in place (a message's state, the sender's lease) goes through on a full
- * disk, and a pass with nothing to write says nothing of it: neither ends the episode.
+ * episode began — or once passes went through for DISK_FULL_QUIET_MS with no write refused. A
+ * write in place (a message's state, the sender's lease) goes through on a full disk, and a pass
+ * with nothing to write says nothing of it: neither ends the episode sooner.
  */
 export class DiskFullEpisode {
 	/**
@@ -26,14 +35,17 @@ export class DiskFullEpisode {
 	 * database shrank since, a VACUUM), null while they could not be read.
 	 */
 	private pages: number | null | undefined;
+	/** When a write was last refused for a full disk (the clock given). */
+	private lastRefused = 0;
 
 	constructor(
 		private readonly db: Executor,
 		private readonly task: string,
-		private readonly words: { full: string; over: string }
+		private readonly words: { full: string; over: string },
+		private readonly now: () => number = Date.now
 	) {}
 
-	/** Whether a write was refused for a full disk, and none has needed new pages since. */
+	/** Whether a write was refused for a full disk, and the episode has not ended since. */
 	get open(): boolean {
 		return this.pages !== undefined;
 	}
@@ -42,6 +54,7 @@ export class DiskFullEpisode {
 	async refused(error: unknown): Promise<boolean> {
 		if (!isDiskFull(error)) return false;
 		noteDiskFull();
+		this.lastRefused = this.now();
 		if (this.open) return true;
 		this.pages = null;
 		log().error({ event: 'disk-full', task: this.task }, this.words.full);
@@ -49,14 +62,19 @@ export class DiskFullEpisode {
 		return true;
 	}
 
-	/** A pass went through: the episode ends if the database grew since it began. */
+	/**
+	 * A pass went through: the episode ends if the database grew since it began, or if no write
+	 * was refused for DISK_FULL_QUIET_MS.
+	 */
 	async wentThrough(): Promise<void> {
 		if (!this.open) return;
-		const pages = await pageCount(this.db);
-		if (pages === null || this.pages === undefined) return;
-		if (this.pages === null || pages <= this.pages) {
-			this.pages = Math.min(this.pages ?? pages, pages);
-			return;
+		if (this.now() - this.lastRefused < DISK_FULL_QUIET_MS) {
+			const pages = await pageCount(this.db);
+			if (pages === null || this.pages === undefined) return;
+			if (this.pages === null || pages <= this.pages) {
+				this.pages = Math.min(this.pages ?? pages, pages);
+				return;
+			}
 		}
 		this.pages = undefined;
 		log().info({ event: 'disk-full-over', task: this.task }, this.words.over);

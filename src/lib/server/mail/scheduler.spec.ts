@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { log } from '../log.js';
 import { insertMessage } from './outbox-repository';
+import { DISK_FULL_QUIET_MS } from '../db/disk-full-episode';
 import { jobRunner } from './scheduler';
 
 let db: Db;
@@ -58,6 +59,41 @@ describe('the scheduled jobs', () => {
 		expect(events(error).slice(1)).toEqual([
 			{ event: 'job-error', err: 'panne' },
 			{ event: 'job-error', err: 'panne' }
+		]);
+	});
+
+	// Review: SQLite reuses the pages deletions free before it grows the file, so once the disk
+	// had room the database could stay the same size for hours — the episode never ended, and a
+	// second full disk days later had no error line of its own.
+	it('end an episode after quiet passes though the database reuses freed pages', async () => {
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+		const events = (spy: typeof error) => spy.mock.calls.map(([fields]) => fields);
+		const pages = async () =>
+			(await sql<{ page_count: number }>`PRAGMA page_count`.execute(db)).rows[0]!.page_count;
+		for (let i = 0; i < 20; i += 1) await writing(db, 0);
+		const run = jobRunner(db, [writing]);
+		await sql.raw(`PRAGMA max_page_count = ${await pages()}`).execute(db);
+		await run(0);
+		expect(events(error)).toEqual([{ event: 'disk-full', task: 'jobs' }]);
+		// Room comes back as freed pages: the jobs write again, the file does not grow.
+		await sql`DELETE FROM mail_outbox`.execute(db);
+		const size = await pages();
+		const minute = 60_000;
+		for (let at = minute; at < DISK_FULL_QUIET_MS; at += minute) await run(at);
+		expect(await pages()).toBe(size);
+		expect(events(error)).toHaveLength(1);
+		expect(events(info)).toEqual([]);
+		await run(DISK_FULL_QUIET_MS);
+		expect(events(info)).toEqual([{ event: 'disk-full-over', task: 'jobs' }]);
+		// The freed pages used up, the disk full again: a new episode, a new error line.
+		for (let at = DISK_FULL_QUIET_MS + minute; events(error).length < 2; at += minute) {
+			await run(at);
+			expect(at).toBeLessThan(DISK_FULL_QUIET_MS + 60 * minute);
+		}
+		expect(events(error)).toEqual([
+			{ event: 'disk-full', task: 'jobs' },
+			{ event: 'disk-full', task: 'jobs' }
 		]);
 	});
 });

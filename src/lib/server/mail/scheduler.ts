@@ -22,11 +22,18 @@ const JOBS: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
  * episode ends once a run had no job refused and the database grew. `jobs` is for the tests.
  */
 export function jobRunner(db: Db, jobs: ScheduledJob[] = JOBS): (now: number) => Promise<void> {
-	const diskFull = new DiskFullEpisode(db, 'jobs', {
-		full: 'Espace disque plein : synthèse des mises à jour et rappels des campagnes remises à leur passe suivante, chaque minute',
-		over: 'Espace disque de nouveau disponible : tâches programmées reprises'
-	});
+	let current = 0;
+	const diskFull = new DiskFullEpisode(
+		db,
+		'jobs',
+		{
+			full: 'Espace disque plein : synthèse des mises à jour et rappels des campagnes remises à leur passe suivante, chaque minute',
+			over: 'Espace disque de nouveau disponible : tâches programmées reprises'
+		},
+		() => current
+	);
 	return async (now) => {
+		current = now;
 		let refused = false;
 		for (const job of jobs) {
 			try {

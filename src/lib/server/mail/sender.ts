@@ -393,10 +393,15 @@ export class MailSender {
 	) {
 		this.now = options.now ?? Date.now;
 		this.lease = new SenderLease(db, this.now);
-		this.diskFull = new DiskFullEpisode(db, 'mail', {
-			full: 'Espace disque plein : envoi des courriels suspendu, nouvel essai chaque minute',
-			over: 'Espace disque de nouveau disponible : envoi des courriels repris'
-		});
+		this.diskFull = new DiskFullEpisode(
+			db,
+			'mail',
+			{
+				full: 'Espace disque plein : envoi des courriels suspendu, nouvel essai chaque minute',
+				over: 'Espace disque de nouveau disponible : envoi des courriels repris'
+			},
+			this.now
+		);
 	}
 
 	/**
