@@ -20,6 +20,7 @@ const MAILING_WORDS = {
 		sent: 'envoyée',
 		written: 'écrite',
 		it: 'elle',
+		none: 'Aucune convocation n’a été écrite : personne ne la reçoit',
 		yours: 'cette convocation ne vous parvient pas'
 	},
 	releve: {
@@ -27,6 +28,7 @@ const MAILING_WORDS = {
 		sent: 'envoyé',
 		written: 'écrit',
 		it: 'il',
+		none: 'Aucun relevé n’a été écrit : personne ne le reçoit',
 		yours: 'ce relevé ne vous parvient pas par courriel'
 	}
 } as const;
@@ -71,7 +73,7 @@ export function mailingSummary(
 			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} pas les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 	}`;
 	if (to === '')
-		return `Aucun ${words.noun.toLowerCase()} n’a été écrit : personne ne le reçoit parmi les membres de la commission et les partenaires concernés.${left}`;
+		return `${words.none} parmi les membres de la commission et les partenaires concernés.${left}`;
 	if (relayed && downSince !== null)
 		return `${words.noun} ${words.written} pour ${to} ; ${words.it} attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et ${words.it} partira dès qu’il répondra.${left}`;
 	return relayed
