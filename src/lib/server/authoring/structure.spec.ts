@@ -182,6 +182,25 @@ describe('concurrency', () => {
 		});
 	});
 
+	// Diff review: a form sent without its last revision listed every revision ever written, and
+	// named every admin who ever edited the item as having changed it since it was opened.
+	it('names nobody for a form that does not say which revision it showed', async () => {
+		const objective = await objectiveNumbered(6);
+		const first = await opened('objective', objective.id, { label: 'Un autre intitulé' });
+		const second = await opened('objective', objective.id, { synthesisLabel: 'Autre synthèse' });
+		expect((await saveStructure(db, admin, 'objective', objective.id, first, null)).ok).toBe(true);
+		const refused = await saveStructure(
+			db,
+			admin,
+			'objective',
+			objective.id,
+			{ ...second, seenRevision: null },
+			null
+		);
+		expect(refused).toMatchObject({ ok: false, status: 409, changes: [] });
+		expect(refused.ok ? '' : refused.message).toMatch(/^Quelqu’un a modifié cet élément du plan/);
+	});
+
 	it('after the refusal, the form takes the first admin’s change where the second left the field alone', async () => {
 		const objective = await objectiveNumbered(5);
 		const editor = await structureEditor(db, 'objective', objective.id);

@@ -377,9 +377,15 @@ export async function saveStructure(
 		if (current?.retiredAt) return refuse(409, retiredMessage(level, current));
 		if (current && input.version === null) return refuse(400, INCOMPLETE_FORM);
 		if (current && current.version !== input.version) {
-			const since = (await listEntityRevisions(trx, level, current.id))
-				.filter((r) => r.id > (input.seenRevision ?? 0))
-				.reverse();
+			// A form without its last revision (crafted, or older than the field) knows of no
+			// revision in between: « Quelqu’un », as an organisation's, not every author ever.
+			const seen = input.seenRevision;
+			const since =
+				seen === null
+					? []
+					: (await listEntityRevisions(trx, level, current.id))
+							.filter((r) => r.id > seen)
+							.reverse();
 			return conflictRefusal(STRUCTURE_CONFLICT, since, mergeChanges(since));
 		}
 		const fieldErrors = structureFieldErrors(structure, level, id, input);
