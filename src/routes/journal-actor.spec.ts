@@ -40,3 +40,21 @@ describe('who acted, in the journal', () => {
 		expect(data.users.map((u) => u.label)).toContain('Marie Martin (m.martin@lot.fr)');
 	});
 });
+
+// Staff review s62: `?compte=999` (an old or altered link) filtered silently to « Aucun
+// événement », the « Auteur » list on « Tous », where `?compte=abc` said the filter was ignored.
+describe('the « Auteur » filter on a number that names no account', () => {
+	it('is ignored, and said so, as a word is', async () => {
+		const { session } = await createSession(portal.db, portal.admin.id);
+		const read = async (query: string) =>
+			(await load(
+				routeEvent(`/admin/journal?${query}`, '/admin/journal', {}, { user: portal.admin, session })
+			)) as { entries: unknown[]; notes: string[] };
+		for (const query of ['compte=999', 'compte=abc']) {
+			const data = await read(query);
+			expect(data.notes).toEqual(['Compte inconnu : filtre ignoré.']);
+			expect(data.entries.length).toBeGreaterThan(0);
+		}
+		expect((await read(`compte=${portal.admin.id}`)).notes).toEqual([]);
+	});
+});

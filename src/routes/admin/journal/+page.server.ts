@@ -26,9 +26,13 @@ export const load: PageServerLoad = async (event) => {
 		if (action in AUDIT_ACTIONS) filters.action = action as AuditAction;
 		else notes.push('Type d’événement inconnu : filtre ignoré.');
 	}
+	const db = getDb();
+	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: accountLabel(u) }));
 	const actor = params.get('compte') ?? '';
 	if (actor) {
-		if (ID_PATTERN.test(actor)) filters.actorId = Number(actor);
+		// A number that names no account (an old or altered link) is as unknown as a word.
+		if (ID_PATTERN.test(actor) && users.some((u) => u.id === Number(actor)))
+			filters.actorId = Number(actor);
 		else notes.push('Compte inconnu : filtre ignoré.');
 	}
 	let from = params.get('du') ?? '';
@@ -48,9 +52,7 @@ export const load: PageServerLoad = async (event) => {
 	const text = (params.get('q') ?? '').trim().slice(0, 100);
 	if (text) filters.text = text;
 	const page = readPageNumber(params.get('page'));
-	const db = getDb();
 	const { entries, hasMore, organisationNames } = await listAuditEvents(db, filters, page);
-	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: accountLabel(u) }));
 	return {
 		tallies: await listAuditTallies(db),
 		retentionDays: auditRetentionSetting(),
