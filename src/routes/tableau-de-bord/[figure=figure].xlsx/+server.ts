@@ -14,7 +14,10 @@ export const GET: RequestHandler = async ({ params }) => {
 	if (!table) error(404, FIGURE_NOT_FOUND);
 	const period = `au ${formatDate(new Date().toISOString())}`;
 	return asPublicFile(
-		xlsxResponse(await sheetToXlsx(tableToSheet(table, period)), `tableau-de-bord-${table.id}.xlsx`),
+		xlsxResponse(
+			await sheetToXlsx(tableToSheet(table, period)),
+			`tableau-de-bord-${table.id}.xlsx`
+		),
 		modifiedAt
 	);
 };
