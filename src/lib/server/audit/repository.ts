@@ -400,7 +400,7 @@ export async function roleHeldAt(
 }
 
 /**
- * The latest event of `action` by `actorId` (on `target`, an account or a séance, when given)
+ * The latest event of `action` by `actorId` (on `target`, an account, a séance or an update, when given)
  * journaled at or after `since`; null when none was. With it: its « après » (`after`, as recorded;
  * null when none), the `count` that « après » records (null when none), whether it took something
  * away (`removed`: an « avant » and no « après », as a point withdrawn from a séance's agenda
@@ -413,7 +413,7 @@ export async function latestOwnAct(
 	actorId: number,
 	action: AuditAction,
 	since: Date,
-	target?: { type: 'compte' | 'séance'; id: number }
+	target?: { type: 'compte' | 'séance' | 'suivi'; id: number }
 ): Promise<{ after: unknown; count: number | null; removed: boolean; added: boolean } | null> {
 	const row = await db
 		.selectFrom('audit_event')

@@ -443,7 +443,8 @@ async function saveNew(step: SaveStep): Promise<Result<Saved>> {
 			action: state === 'submitted' ? 'update.submitted' : 'update.saved',
 			target: { type: 'suivi', id },
 			summary: `Mise à jour de la fiche ${fiche.code} ${verbOf(state)}${input.intent === 'new' ? ', reprenant une saisie faite sur une mise à jour validée entre-temps' : ''}`,
-			after: snapshot(input, state),
+			// `intent: 'new'`: the form's confirmation « enregistrée dans un nouveau brouillon » reads it.
+			after: { ...snapshot(input, state), ...(input.intent === 'new' ? { intent: 'new' } : {}) },
 			clientAddress
 		},
 		now

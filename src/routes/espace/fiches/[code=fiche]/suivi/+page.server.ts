@@ -5,6 +5,8 @@ import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
+import { markerFreshSince } from '$lib/server/http/done-answer';
+import { latestOwnAct } from '$lib/server/audit/repository';
 import { refuse } from '$lib/server/result';
 import {
 	partnerFormContext,
@@ -105,6 +107,30 @@ async function loadContext(event: Parameters<PageServerLoad>[0], user: User) {
 	}
 }
 
+/** The keys the redirect after a save leaves in the address (`enregistre=`); any other is dropped. */
+const SAVED_KEYS = ['1', 'deja', 'inchange', 'nouvelle'] as const;
+
+/**
+ * The confirmation the address names (`enregistre=` after a save, `retiree=1` after a withdrawal),
+ * said only when the journal holds that act by this person on this update since
+ * `markerFreshSince()` (`latestOwnAct`): a link crafted or sent later says nothing. « nouvelle » only
+ * when that latest save was the save as new (`intent: 'new'`, saveNew). A draft's saves beyond
+ * DRAFT_SAVES_JOURNALED_PER_DAY a day are counted, not journaled: then nothing is said.
+ */
+async function confirmation(url: URL, user: User, draft: { id: number; state: string } | null) {
+	const key = SAVED_KEYS.find((k) => k === url.searchParams.get('enregistre'));
+	const withdrawn = url.searchParams.has('retiree') && draft?.state === 'draft';
+	if (!draft || (!key && !withdrawn)) return { saved: null, withdrawn: false };
+	const action = key ? 'update.saved' : 'update.withdrawn';
+	const onUpdate = { type: 'suivi' as const, id: draft.id };
+	const act = await latestOwnAct(getDb(), user.id, action, markerFreshSince(), onUpdate);
+	const asNew = (act?.after as { intent?: unknown } | null)?.intent === 'new';
+	return {
+		saved: act && key && (key !== 'nouvelle' || asNew) ? key : null,
+		withdrawn: act !== null && !key
+	};
+}
+
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { fiche, draft } = await loadContext(event, user);
@@ -151,6 +177,7 @@ export const load: PageServerLoad = async (event) => {
 				}
 			: null,
 		values,
+		...(await confirmation(event.url, user, draft)),
 		submissionKey: crypto.randomUUID(),
 		today
 	};
