@@ -275,20 +275,28 @@ describe('a minimum length, counted as a person counts: an emoji or a letter bey
 
 	it('a level’s intitulé: 3 characters at least, then words', () => {
 		const label = STRUCTURE_SCHEMAS.axis.shape.label;
-		for (const short of ['', 'Ab', '𝒜𝒷', '🙂🙂'])
-			expect(firstIssue(label, short)).toBe('Indiquez l’intitulé de l’axe.');
-		expect(firstIssue(STRUCTURE_SCHEMAS.objective.shape.label, '𝒜𝒷')).toBe(
+		expect(firstIssue(label, '')).toBe('Indiquez l’intitulé de l’axe.');
+		expect(firstIssue(STRUCTURE_SCHEMAS.objective.shape.label, '')).toBe(
 			'Indiquez l’intitulé de l’objectif.'
 		);
+		// Too short is not empty: the message says the minimum, emoji counted as one.
+		for (const level of ['axis', 'orientation', 'objective'] as const)
+			for (const short of ['a', 'Ab', '𝒜𝒷', '🙂🙂'])
+				expect(firstIssue(STRUCTURE_SCHEMAS[level].shape.label, short), short).toBe(
+					'L’intitulé compte au moins 3 caractères.'
+				);
 		expect(firstIssue(label, '🙂🙂🙂')).toBe('L’intitulé doit contenir des mots.');
 		expect(firstIssue(label, '𝒜𝒷𝒸')).toBeUndefined();
 	});
 
 	it('an axis’s short name: 2 characters at least, in one word', () => {
 		const shortName = STRUCTURE_SCHEMAS.axis.shape.short_name;
-		for (const short of ['', 'e', '𝒜'])
-			expect(firstIssue(shortName, short)).toBe(
-				'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
+		expect(firstIssue(shortName, '')).toBe(
+			'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
+		);
+		for (const short of ['e', 'a', '𝒜', '🚀'])
+			expect(firstIssue(shortName, short), short).toBe(
+				'Le nom court compte au moins 2 caractères (un mot, comme « solidarité »).'
 			);
 		expect(firstIssue(shortName, '🙂🙂')).toBe(
 			'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'

@@ -11,17 +11,19 @@ import { ID_PATTERN } from '../utils/text';
 export type StructureLevel = 'axis' | 'orientation' | 'objective';
 
 /**
- * An intitulé of 3 characters at least, counted as a person sees them (an emoji is one). A text
- * too short is told that alone: the form shows a field's first message.
+ * An intitulé of 3 characters at least, counted as a person sees them (an emoji is one): left
+ * empty, « Indiquez l’intitulé de l’axe. »; too short, « L’intitulé compte au moins 3
+ * caractères. », told that alone (the form shows a field's first message).
  */
 const label = (what: string) => {
-	const asked = `Indiquez l’intitulé ${what}.`;
-	return textField('L’intitulé', 300, { line: true, min: 3, missing: asked, short: asked }).refine(
-		(v) => /\p{L}/u.test(v),
-		'L’intitulé doit contenir des mots.'
-	);
+	return textField('L’intitulé', 300, {
+		line: true,
+		min: 3,
+		missing: `Indiquez l’intitulé ${what}.`
+	}).refine((v) => /\p{L}/u.test(v), 'L’intitulé doit contenir des mots.');
 };
-const SHORT_NAME_ASKED = 'Indiquez le nom court de l’axe (un mot, comme « solidarité »).';
+const SHORT_NAME_EXAMPLE = 'un mot, comme « solidarité »';
+const SHORT_NAME_MIN = 2;
 const parent = (message: string) => z.string().regex(ID_PATTERN, message).transform(Number);
 const orNull = (v: string) => (v === '' ? null : v);
 
@@ -43,9 +45,9 @@ export const STRUCTURE_SCHEMAS = {
 		label: label('de l’axe'),
 		short_name: textField('Le nom court', 60, {
 			line: true,
-			min: 2,
-			missing: SHORT_NAME_ASKED,
-			short: SHORT_NAME_ASKED
+			min: SHORT_NAME_MIN,
+			missing: `Indiquez le nom court de l’axe (${SHORT_NAME_EXAMPLE}).`,
+			short: `Le nom court compte au moins ${SHORT_NAME_MIN} caractères (${SHORT_NAME_EXAMPLE}).`
 		}).refine(
 			(v) => /^\S+$/.test(v) && /\p{L}/u.test(v),
 			'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'
