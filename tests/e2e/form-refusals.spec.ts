@@ -124,6 +124,33 @@ test('the séance page: no member chosen, no fiche ticked — told under the fie
 	await context.close();
 });
 
+test('without a script, the séance’s deletion sent unticked is named in the summary at the top, leading to its box, told beside it and marked invalid', async ({
+	browser
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, 'Séance à ne pas supprimer sans cocher');
+	await member.dispose();
+	const { context, page } = await signedIn(browser, ACCOUNTS.commission, {
+		path: `/commission/seances/${id}`,
+		javaScriptEnabled: false
+	});
+	await page.setViewportSize({ width: 390, height: 844 });
+	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
+	const message = 'Cochez la case pour confirmer que la séance doit être supprimée.';
+	const summary = page.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' });
+	// The page opens at its top, where the summary is.
+	await expect(summary).toBeInViewport();
+	await expect(summary.getByRole('link')).toHaveText(message);
+	const box = section.getByRole('checkbox');
+	await expect(box).toHaveAttribute('aria-invalid', 'true');
+	await expect(box).toHaveAccessibleDescription(message);
+	await expect(box).not.toBeChecked();
+	await summary.getByRole('link').click();
+	await expect(box).toBeFocused();
+	await context.close();
+});
+
 test('a refused sign-in says « Erreur : » in its title, with or without script; a page opened afterwards does not', async ({
 	browser
 }) => {
