@@ -85,6 +85,14 @@ describe('the reason of a change, and the codes of the linked fiches', () => {
 			'« 10-12 », « 0-1 » ne sont pas des codes de fiche (exemple : 3-1).'
 		);
 	});
+
+	it('too many codes: the limit, as every text field says it', () => {
+		const form = new FormData();
+		form.set('links', Array.from({ length: 120 }, () => '3-1').join(', '));
+		expect(parseFicheForm(form).errors.links).toBe(
+			'Les codes des fiches liées : 500 caractères au plus (598 saisis, 98 de trop).'
+		);
+	});
 });
 
 describe('a fiche’s title', () => {

@@ -159,7 +159,7 @@ export const ficheSchema = z.object({
 	description: ficheText('description'),
 	success_factors: ficheText('successFactors'),
 	owners_note: text('La note sur les porteurs', 500),
-	links: z.string().max(500, 'Trop de fiches liées.'),
+	links: text('Les codes des fiches liées', 500, { plural: true }),
 	...revisionShape
 });
 
