@@ -119,7 +119,8 @@ describe('the open data’s separator « | » (docs/open-data.md: a cell’s val
 			kind: 'public_body',
 			reason: 'Nom complet.',
 			decision: '',
-			version: '1'
+			version: '1',
+			seen_revision: ''
 		}).error?.issues.map((issue) => issue.message);
 		expect(issues).toEqual([`Le nom ne peut pas contenir ${reason}.`]);
 	});
