@@ -137,6 +137,8 @@ const rows = (): Row[] => [
 	['GET', '/bilans/2018/graphiques.json', null, [200, 200, 200, 200, 200]],
 	['GET', '/bilans/2099/graphiques.json', null, [404, 404, 404, 404, 404]],
 	['GET', '/organisations/cdg46', null, [200, 200, 200, 200, 200]],
+	// An address typed in capitals, as the name is shown: to the lower-case one, for everyone.
+	['GET', '/organisations/CDG46', null, [308, 308, 308, 308, 308]],
 	['GET', '/donnees/plan.json', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/fiches.csv', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/plan.xlsx', null, [200, 200, 200, 200, 200]],

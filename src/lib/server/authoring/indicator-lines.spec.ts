@@ -127,7 +127,9 @@ describe('an indicator changed by an import and by the fiche form', () => {
 		const preview = await previewPlanImport(db, older);
 		expect(preview.problems).toEqual([
 			expect.stringMatching(
-				new RegExp(`^Indicateur 1 de la fiche ${CODE} — ${one!.label} : une modification`)
+				new RegExp(
+					`^Feuille « Indicateurs », ligne \\d+ : indicateur 1 de la fiche ${CODE} — ${one!.label} : une modification`
+				)
 			)
 		]);
 		expect((await imported(older)).ok).toBe(false);

@@ -815,7 +815,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 				fiches.getRow(rowOf(fiches, '9-1')).getCell(3).value = title;
 			});
 		expect(await problems(await bytes('X', 'T'.repeat(301)))).toEqual([
-			`Feuille « Axes », ligne ${axisRow}, colonne « Intitulé » : indiquez l’intitulé de l’axe`,
+			`Feuille « Axes », ligne ${axisRow}, colonne « Intitulé » : l’intitulé compte au moins 3 caractères`,
 			`Feuille « Fiches », ligne ${rowOf((await open(exported)).getWorksheet('Fiches')!, '9-1')}, colonne « Titre » : le titre : 300 caractères au plus (301 saisis, 1 de trop)`
 		]);
 		// What the forms take, the workbook takes, and reads back.
