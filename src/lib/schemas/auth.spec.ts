@@ -39,7 +39,7 @@ describe('NewAccountSchema', () => {
 			'Le nom tient sur une ligne : retirez ses retours à la ligne.'
 		]);
 		expect(messages('Chloé \u202EeugèlloC')).toEqual([
-			'Le nom contient des caractères non autorisés.'
+			'Le nom contient un caractère non autorisé : U+202E (inversion de sens), 7e caractère.'
 		]);
 	});
 

@@ -29,19 +29,31 @@ describe('textField', () => {
 	it('refuses control characters and makes line ends "\\n"', () => {
 		const text = textField('Le texte', 100, { required: false });
 		expect(text.safeParse('a\u0000b').error?.issues[0]?.message).toBe(
-			'Le texte contient des caractères non autorisés.'
+			'Le texte contient un caractère non autorisé : U+0000 (caractère nul), 2e caractère.'
 		);
-		// Invisible characters that reverse the text after them (« 0001 » read « 1000 »).
-		for (const reversing of ['\u202E', '\u202B', '\u2066', '\u2069'])
+		// Invisible characters that reverse the text after them (« 0001 » read « 1000 »), each
+		// named with its place, as a person counts characters (an emoji is one).
+		for (const [reversing, name] of [
+			['\u202E', 'U+202E (inversion de sens)'],
+			['\u202B', 'U+202B (enchâssement de droite à gauche)'],
+			['\u2066', 'U+2066 (isolement de gauche à droite)'],
+			['\u2069', 'U+2069 (fin d’isolement)']
+		])
 			expect(text.safeParse(`Formés ${reversing}0001 agents`).error?.issues[0]?.message).toBe(
-				'Le texte contient des caractères non autorisés.'
+				`Le texte contient un caractère non autorisé : ${name}, 8e caractère.`
 			);
+		expect(text.safeParse('\u202E🙂 a\u0007b\u2069').error?.issues[0]?.message).toBe(
+			'Le texte contient un caractère non autorisé : U+202E (inversion de sens), 1er caractère, et 2\u00a0autres.'
+		);
+		expect(text.safeParse('🙂🙂 a\u001fb\u2069').error?.issues[0]?.message).toBe(
+			'Le texte contient un caractère non autorisé : U+001F (caractère de contrôle), 5e caractère, et 1\u00a0autre.'
+		);
 		expect(text.parse('Adresse\u00a0: « Cahors » \u200e')).toBe('Adresse\u00a0: « Cahors » \u200e');
 		expect(text.parse('un\r\ndeux\rtrois')).toBe('un\ndeux\ntrois');
 		expect(text.parse('')).toBe('');
 		const plural = textField('Les difficultés', 100, { plural: true });
 		expect(plural.safeParse('a\u0007').error?.issues[0]?.message).toBe(
-			'Les difficultés contiennent des caractères non autorisés.'
+			'Les difficultés contiennent un caractère non autorisé : U+0007 (caractère de contrôle), 2e caractère.'
 		);
 		expect(plural.safeParse(' ').error?.issues[0]?.message).toBe(
 			'Les difficultés sont obligatoires.'
@@ -59,7 +71,7 @@ describe('textField', () => {
 		expect(title.parse('Commission extraordinaire')).toBe('Commission extraordinaire');
 		// Nor a tab, which a long text may hold.
 		expect(title.safeParse('Commission\textraordinaire').error?.issues[0]?.message).toBe(
-			'L’intitulé contient des caractères non autorisés.'
+			'L’intitulé contient un caractère non autorisé : U+0009 (tabulation), 11e caractère.'
 		);
 		expect(text.parse('un\tdeux')).toBe('un\tdeux');
 	});

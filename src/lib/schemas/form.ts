@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDate, formatNumber } from '../utils/format';
+import { formatDate, formatNumber, pluralize } from '../utils/format';
 import { ID_PATTERN, mixedScriptWord, mixedScripts } from '../utils/text';
 
 export type FieldErrors = Record<string, string>;
@@ -64,7 +64,7 @@ const WIDTHLESS = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
  * The invisible marks that set the direction of what follows them (left-to-right, right-to-left,
  * Arabic letter marks): text pasted from a web page or a word processor carries them, and a
  * right-to-left one before « 1 500 000 € » shows it as « 000 500 1 € ». Dropped when a text is
- * read; the embeddings and isolates that do the same are refused (`hasForbiddenCharacters`).
+ * read; the embeddings and isolates that do the same are refused (`forbiddenCharacter`).
  */
 const DIRECTION_MARKS = /[\u200E\u200F\u061C]/g;
 
@@ -180,17 +180,61 @@ export function spacedOutForbidden(text: string): string {
 	return text.replace(new RegExp(`${ONE_LINE_FORBIDDEN}+`, 'gu'), ' ');
 }
 
-export function hasForbiddenCharacters(
+/**
+ * The names of the characters a field refuses (`forbiddenCharacter`), as a person fixing the text
+ * looks for them; another control character is « caractère de contrôle ».
+ */
+const FORBIDDEN_NAMES: Readonly<Record<number, string>> = {
+	0x00: 'caractère nul',
+	0x09: 'tabulation',
+	0x0a: 'saut de ligne',
+	0x0b: 'tabulation verticale',
+	0x0c: 'saut de page',
+	0x0d: 'retour chariot',
+	0x1b: 'échappement',
+	0x7f: 'suppression',
+	0x85: 'passage à la ligne',
+	0x202a: 'enchâssement de gauche à droite',
+	0x202b: 'enchâssement de droite à gauche',
+	0x202c: 'fin d’enchâssement ou d’inversion',
+	0x202d: 'forçage de gauche à droite',
+	0x202e: 'inversion de sens',
+	0x2066: 'isolement de gauche à droite',
+	0x2067: 'isolement de droite à gauche',
+	0x2068: 'isolement de sens automatique',
+	0x2069: 'fin d’isolement'
+};
+
+/**
+ * What a text holds that a field refuses (control characters, tab and line breaks apart unless
+ * `oneLine`; direction ones), or null: the first such character named with its code and its place
+ * counted as a person counts (`characterCount`), and how many more follow it — « un caractère non
+ * autorisé : U+202E (inversion de sens), 12e caractère », « … 1er caractère, et 2 autres ». Each
+ * message that refuses a text for them says this (textField, the progress form's comments, the
+ * workbook's cells, a password).
+ */
+export function forbiddenCharacter(
 	text: string,
 	{ oneLine = false, lineBreaksApart = false } = {}
-): boolean {
+): string | null {
+	const forbidden = oneLine
+		? new RegExp(ONE_LINE_FORBIDDEN, 'u')
+		: new RegExp(`[^\\P{Cc}\\t\\n\\r]|[${DIRECTION_CHARACTERS}]`, 'u');
 	// `lineBreaksApart`: a field that tells line breaks by a message of its own leaves them to it.
-	const checked = oneLine && lineBreaksApart ? text.replace(/[\r\n]/g, '') : text;
-	return (
-		oneLine
-			? new RegExp(ONE_LINE_FORBIDDEN, 'u')
-			: new RegExp(`[^\\P{Cc}\\t\\n\\r]|[${DIRECTION_CHARACTERS}]`, 'u')
-	).test(checked);
+	const characters = [...text];
+	const found = characters.flatMap((character, index) =>
+		forbidden.test(character) && !(oneLine && lineBreaksApart && /[\r\n]/.test(character))
+			? [{ character, index }]
+			: []
+	);
+	const first = found[0];
+	if (!first) return null;
+	const code = first.character.codePointAt(0)!;
+	const name = FORBIDDEN_NAMES[code] ?? 'caractère de contrôle';
+	const place = first.index === 0 ? '1er' : `${formatNumber(first.index + 1)}e`;
+	const others = found.length - 1;
+	const more = others === 0 ? '' : `, et ${pluralize(others, 'autre', 'autres')}`;
+	return `un caractère non autorisé : U+${code.toString(16).toUpperCase().padStart(4, '0')} (${name}), ${place} caractère${more}`;
 }
 
 export function isIsoDate(value: string): boolean {
@@ -300,10 +344,14 @@ export function textField(
 			(v) => v === '' || characterCount(v) >= min,
 			short ?? `${says('compte', 'comptent')} au moins ${formatNumber(min)} caractères.`
 		)
-		.refine(
-			(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
-			`${says('contient', 'contiennent')} des caractères non autorisés.`
-		)
+		.superRefine((v, ctx) => {
+			const forbidden = forbiddenCharacter(v, { oneLine: line, lineBreaksApart: true });
+			if (forbidden)
+				ctx.addIssue({
+					code: 'custom',
+					message: `${says('contient', 'contiennent')} ${forbidden}.`
+				});
+		})
 		.refine(
 			(v) => !line || !LINE_BREAK.test(v),
 			`${says('tient sur une ligne : retirez ses', 'tiennent sur une ligne : retirez leurs')} retours à la ligne.`

@@ -30,7 +30,9 @@ describe('a text of the plan forms', () => {
 		expect(text('Le contexte', 300).safeParse('Deux\nparagraphes').success).toBe(true);
 		expect(
 			text('Les facteurs', 300, { plural: true }).safeParse('a\u0007').error?.issues[0]?.message
-		).toBe('Les facteurs contiennent des caractères non autorisés.');
+		).toBe(
+			'Les facteurs contiennent un caractère non autorisé : U+0007 (caractère de contrôle), 2e caractère.'
+		);
 	});
 
 	it('tells a row’s text without a subject: the summary names its row and field before it', () => {
@@ -38,7 +40,9 @@ describe('a text of the plan forms', () => {
 		const message = (value: string) => rowText.safeParse(value).error?.issues[0]?.message;
 		// The words of every form's text field (textField), without its subject.
 		expect(message('x'.repeat(301))).toBe('300 caractères au plus (301 saisis, 1 de trop).');
-		expect(message('Sud\u202Eouest')).toBe('Contient des caractères non autorisés.');
+		expect(message('Sud\u202Eouest')).toBe(
+			'Contient un caractère non autorisé : U+202E (inversion de sens), 4e caractère.'
+		);
 		expect(message('Sud\nouest')).toBe('Tient sur une ligne : retirez ses retours à la ligne.');
 	});
 

@@ -102,6 +102,21 @@ describe('indicator values', () => {
 		);
 	});
 
+	it('names the character a measurement comment may not hold, and where it is', () => {
+		const parsed = parseProgressForm(
+			form({
+				indicator_1_date: '2026-02-01',
+				indicator_1_value: '3',
+				indicator_1_comment: 'Formés \u202E0001 agents'
+			}),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(parsed.errors.indicator_1_comment).toBe(
+			'Le commentaire contient un caractère non autorisé : U+202E (inversion de sens), 8e caractère.'
+		);
+	});
+
 	it('counts characters as the person typing does: 6 000 emojis are 6 000, within 10 000', () => {
 		const parsed = parseProgressForm(
 			form({ done: '🎉'.repeat(6000), indicator_1_date: '2026-02-01', indicator_1_value: '3' }),

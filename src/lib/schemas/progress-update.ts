@@ -9,7 +9,7 @@ import {
 import {
 	characterCount,
 	confirmField,
-	hasForbiddenCharacters,
+	forbiddenCharacter,
 	INCOMPLETE_FORM,
 	isIsoDate,
 	parseForm,
@@ -408,9 +408,11 @@ export function parseProgressForm(
 				commentLength,
 				COMMENT_MAX_LENGTH
 			);
-		else if (hasForbiddenCharacters(rawComment))
-			allErrors[indicatorField(id, 'comment')] =
-				'Le commentaire contient des caractères non autorisés.';
+		else {
+			const forbidden = forbiddenCharacter(rawComment);
+			if (forbidden)
+				allErrors[indicatorField(id, 'comment')] = `Le commentaire contient ${forbidden}.`;
+		}
 		measurements.push({
 			indicatorId: id,
 			measuredOn: rawDate.trim(),

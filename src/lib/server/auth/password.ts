@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { foldForSearch } from '../../utils/text';
+import { forbiddenCharacter } from '../../schemas/form';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../schemas/limits';
 import COMMON_PASSWORDS from './common-passwords.json';
 
@@ -133,7 +134,8 @@ export function checkPasswordPolicy(typed: string, context: string[] = []): stri
 		return `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`;
 	if (length > PASSWORD_MAX_LENGTH)
 		return `Le mot de passe doit compter au plus ${PASSWORD_MAX_LENGTH} caractères.`;
-	if (/\p{Cc}/u.test(password)) return 'Le mot de passe contient des caractères non autorisés.';
+	const forbidden = forbiddenCharacter(password, { oneLine: true });
+	if (forbidden) return `Le mot de passe contient ${forbidden}.`;
 	const folded = foldForSearch(password).replace(/\s+/g, '');
 	const letters = folded.replace(/[^a-z]/g, '');
 	const list = loadCommonPasswords();

@@ -44,7 +44,8 @@ describe('password policy', () => {
 		['aaaaaaaaaaaaaaaa', 'trop courant'],
 		['Cahors!!!!!!', 'trop courant'],
 		['numérique 2019', 'trop courant'],
-		['un mot\u0000de passe', 'non autorisés']
+		['un mot\u0000de passe', 'U+0000 (caractère nul), 7e caractère'],
+		['un mot de passe\u202E', 'U+202E (inversion de sens), 16e caractère']
 	])('refuses « %s »', (password, reason) => {
 		expect(checkPasswordPolicy(password, ['cahors', 'numerique'])).toContain(reason);
 	});

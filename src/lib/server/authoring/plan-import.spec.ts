@@ -843,8 +843,16 @@ describe('plan workbook round trip', () => {
 	// is refused as the page's form refuses it, since it is published with each revision.
 	it.for([
 		['three zero-width spaces (shows nothing)', '\u200B\u200B\u200B', /au moins 3 caractères/],
-		['a right-to-left override', 'Relecture \u202E2019 ed', /caractères non autorisés/],
-		['a control character', 'Rel\u0007ecture', /caractères non autorisés/]
+		[
+			'a right-to-left override',
+			'Relecture \u202E2019 ed',
+			/un caractère non autorisé : U\+202E \(inversion de sens\), 11e caractère/
+		],
+		[
+			'a control character',
+			'Rel\u0007ecture',
+			/un caractère non autorisé : U\+0007 \(caractère de contrôle\), 4e caractère/
+		]
 	] as const)(
 		'a reason the form would refuse is refused: %s',
 		async ([, reason, message], { db }) => {

@@ -434,7 +434,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Fiches')!;
 					sheet.getRow(rowOf(sheet, '2-1')).getCell(6).value = 'Contexte\u0085';
 				}),
-			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : le texte « Enjeux et contexte » contient des caractères non autorisés/
+			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : le texte « Enjeux et contexte » contient un caractère non autorisé : U\+0085 \(passage à la ligne\), 9e caractère/
 		],
 		[
 			'a character reversing the text after it',
@@ -443,7 +443,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Fiches')!;
 					sheet.getRow(rowOf(sheet, '2-1')).getCell(3).value = 'Titre \u202Eesrevne';
 				}),
-			/^Feuille « Fiches », ligne \d+, colonne « Titre » : le titre contient des caractères non autorisés/
+			/^Feuille « Fiches », ligne \d+, colonne « Titre » : le titre contient un caractère non autorisé : U\+202E \(inversion de sens\), 7e caractère/
 		],
 		[
 			'an organisation’s name holding the open data’s separator « | »',

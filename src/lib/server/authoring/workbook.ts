@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import {
 	characterCount,
-	hasForbiddenCharacters,
+	forbiddenCharacter,
 	LINE_BREAK,
 	showsNothing,
 	withoutDirectionMarks
@@ -1255,8 +1255,11 @@ function formFieldProblem(field: ZodType<unknown, string>, text: string): string
  * refused, or null: the rules every text field of the portal has.
  */
 function cellTextProblem(text: string, column: Column): string | null {
-	if (hasForbiddenCharacters(text, { oneLine: column.kind !== 'long', lineBreaksApart: true }))
-		return 'cette cellule contient des caractères non autorisés';
+	const forbidden = forbiddenCharacter(text, {
+		oneLine: column.kind !== 'long',
+		lineBreaksApart: true
+	});
+	if (forbidden) return `cette cellule contient ${forbidden}`;
 	// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the forms
 	// (textField's `line`: no line or paragraph separator either, U+2028 and U+2029).
 	if (column.kind !== 'long' && LINE_BREAK.test(text))
