@@ -5,6 +5,8 @@ import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import { configureMail } from '$lib/server/mail/outbox';
 import { savePreferences } from '$lib/server/mail/preferences-repository';
 import { findSitting } from '$lib/server/commission/repository';
+import { listAuditEvents } from '$lib/server/audit/repository';
+import { auditChanges } from '$lib/utils/audit-changes';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import { ROLE_LABELS } from '$lib/utils/vocabulary';
 import * as sitting from './commission/seances/[id=id]/+page.server';
@@ -192,6 +194,44 @@ describe('the séance page’s forms sent without script', () => {
 		expect((await sittingPage(id, '?fait=ordre-du-jour')).done).toBeNull();
 		await addFree('Point sur le très haut débit');
 		expect((await sittingPage(id, '?fait=point-retire')).done).toBeNull();
+	});
+
+	// Review s63: fiches added and a free point added, a member present and a guest added, each pair
+	// journaled under one action, were told apart neither by the confirmation nor by the journal.
+	it('tell fiches added from a free point, and a member present from a guest', async () => {
+		// Fiche 4-1 added by « Ajouter les fiches cochées » (addAgendaFiches).
+		const id = await preparedSitting(portal.db, portal.admin);
+		const at = idRoute(SITTING, id);
+		expect((await sittingPage(id, '?fait=ordre-du-jour')).done).toBe('Ordre du jour mis à jour.');
+		expect((await sittingPage(id, '?fait=point-ajoute')).done).toBeNull();
+		await routeAnswer(() =>
+			postAction(sitting.actions.addFree, at, portal.admin, { title: 'Questions diverses' })
+		);
+		expect((await sittingPage(id, '?fait=point-ajoute')).done).toBe('Point ajouté.');
+		expect((await sittingPage(id, '?fait=ordre-du-jour')).done).toBeNull();
+		await routeAnswer(() =>
+			postAction(sitting.actions.addMember, at, portal.admin, { userId: String(portal.admin.id) })
+		);
+		expect((await sittingPage(id, '?fait=presence')).done).toBe('Présence enregistrée.');
+		expect((await sittingPage(id, '?fait=invite')).done).toBeNull();
+		await routeAnswer(() =>
+			postAction(sitting.actions.addGuest, at, portal.admin, { guest_name: 'Marie Invitée' })
+		);
+		expect((await sittingPage(id, '?fait=invite')).done).toBe('Invité enregistré.');
+		expect((await sittingPage(id, '?fait=presence')).done).toBeNull();
+		const { entries } = await listAuditEvents(portal.db, {});
+		const onSitting = entries.filter((e) => e.target === `séance ${id}`);
+		expect(onSitting.map((e) => e.actionLabel)).toEqual([
+			'Présences modifiées\u00a0: invité ajouté',
+			'Présences modifiées\u00a0: membre présent',
+			'Ordre du jour modifié\u00a0: point libre ajouté',
+			'Ordre du jour modifié\u00a0: fiches ajoutées',
+			'Séance de la commission créée'
+		]);
+		expect(auditChanges(onSitting[0]!.before, onSitting[0]!.after)).toEqual([
+			{ field: 'type', before: null, after: 'invité ajouté' },
+			{ field: 'invité', before: null, after: 'Marie Invitée' }
+		]);
 	});
 
 	it('say a presence recorded or taken off only when this person’s latest change of them did it', async () => {

@@ -4,6 +4,7 @@ import {
 	EDITION_STATE_LABELS,
 	opinionLabel,
 	ROLE_LABELS,
+	SITTING_CHANGE_LABELS,
 	SITTING_STATE_LABELS,
 	STATUS_LABELS,
 	UPDATE_STATE_LABELS,
@@ -152,7 +153,8 @@ const STATE_LABELS: Record<string, string> = {
 	...SITTING_STATE_LABELS,
 	...UPDATE_STATE_LABELS
 };
-const KIND_LABELS: Record<string, string> = DECISION_KIND_LABELS;
+// A decision's kind, or which change of a séance's agenda or attendees a row records.
+const KIND_LABELS: Record<string, string> = { ...DECISION_KIND_LABELS, ...SITTING_CHANGE_LABELS };
 // What a partner asked for when saving a progress update.
 const INTENT_LABELS: Record<string, string> = {
 	draft: 'enregistrer le brouillon',

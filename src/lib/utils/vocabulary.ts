@@ -287,6 +287,28 @@ export const DECISION_KIND_LABELS = {
 	free: 'décision libre'
 } as const;
 
+/**
+ * The changes of a séance's agenda and attendees that one journal action each records, told apart
+ * by the `kind` of their « après » (`addAgendaFiches`, `addAgendaFreeItem`, `addAttendee`): the
+ * journal's « Quoi » (`auditActionLabel`) and « avant → après » (`auditChanges`) name them.
+ */
+export const SITTING_CHANGE_LABELS = {
+	fiches: 'fiches ajoutées',
+	'free-item': 'point libre ajouté',
+	member: 'membre présent',
+	guest: 'invité ajouté'
+} as const;
+
+type SittingChangeKind = keyof typeof SITTING_CHANGE_LABELS;
+
+/** The change a journal row's « après » records (SITTING_CHANGE_LABELS), or null for none. */
+export function sittingChangeKind(after: unknown): SittingChangeKind | null {
+	const kind = (after as { kind?: unknown } | null)?.kind;
+	return typeof kind === 'string' && Object.hasOwn(SITTING_CHANGE_LABELS, kind)
+		? (kind as SittingChangeKind)
+		: null;
+}
+
 /** An opinion's words (« Avis favorable »), or '' for a value the portal does not know. */
 export function opinionLabel(opinion: string | null | undefined): string {
 	return opinion && opinion in OPINION_LABELS

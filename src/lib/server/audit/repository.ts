@@ -5,6 +5,7 @@ import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
 import { journaledOrganisationIds } from '../../utils/audit-changes';
 import { daysBefore, parisDate, parisDayEnd } from '../../utils/dates';
+import { SITTING_CHANGE_LABELS, sittingChangeKind } from '../../utils/vocabulary';
 
 export const AUDIT_ACTIONS = {
 	'login.success': 'Connexion réussie',
@@ -404,8 +405,7 @@ export async function roleHeldAt(
  * journaled at or after `since`; null when none was. With it: its « après » (`after`, as recorded;
  * null when none), the `count` that « après » records (null when none), whether it took something
  * away (`removed`: an « avant » and no « après », as a point withdrawn from a séance's agenda
- * records it) and whether it records an « après » (`added`: a person added to a séance's
- * attendees, not one taken off). A page's confirmation read from its address (`?fait=`,
+ * records it). A page's confirmation read from its address (`?fait=`,
  * doneAnswer) checks by it an act its state cannot show.
  */
 export async function latestOwnAct(
@@ -414,7 +414,7 @@ export async function latestOwnAct(
 	action: AuditAction,
 	since: Date,
 	target?: { type: 'compte' | 'séance' | 'suivi'; id: number }
-): Promise<{ after: unknown; count: number | null; removed: boolean; added: boolean } | null> {
+): Promise<{ after: unknown; count: number | null; removed: boolean } | null> {
 	const row = await db
 		.selectFrom('audit_event')
 		.select(['before_state as before', 'after_state as after'])
@@ -433,8 +433,7 @@ export async function latestOwnAct(
 	return {
 		after,
 		count: typeof count === 'number' ? count : null,
-		removed: row.before !== null && row.after === null,
-		added: row.after !== null
+		removed: row.before !== null && row.after === null
 	};
 }
 
@@ -483,6 +482,21 @@ export interface AuditEntry {
 }
 
 const AUDIT_PAGE_SIZE = 100;
+
+/** The actions whose rows say which change they record (the `kind` of their « après »). */
+const ACTIONS_OF_KINDS: readonly string[] = ['session.agenda', 'session.attendees'];
+
+/**
+ * The journal's « Quoi » of a row: its action's words and, for a séance's agenda and attendees,
+ * which change it records (« Ordre du jour modifié : point libre ajouté », SITTING_CHANGE_LABELS).
+ * A point or a person taken off, or a row written before they recorded it: the action's words.
+ */
+function auditActionLabel(action: string, after: string | null): string {
+	const label = AUDIT_ACTIONS[action as AuditAction] ?? action;
+	if (!ACTIONS_OF_KINDS.includes(action) || after === null) return label;
+	const kind = sittingChangeKind(JSON.parse(after));
+	return kind ? `${label}\u00a0: ${SITTING_CHANGE_LABELS[kind]}` : label;
+}
 
 /** The plan's levels as the structure forms journal them, in French (« [objectif 4] »). */
 const TARGET_TYPE_LABELS: Record<string, string> = {
@@ -568,7 +582,7 @@ export async function listAuditEvents(
 		organisationNames: await organisationNames(db, journaledOrganisationIds(shown)),
 		entries: shown.map(({ targetType, targetId, ...r }) => ({
 			...r,
-			actionLabel: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
+			actionLabel: auditActionLabel(r.action, r.after),
 			target: targetType
 				? `${TARGET_TYPE_LABELS[targetType] ?? targetType} ${targetId ?? ''}`.trim()
 				: null

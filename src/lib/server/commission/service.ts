@@ -683,6 +683,7 @@ export async function addAgendaFiches(
 			action: 'session.agenda',
 			target: { type: 'séance', id: sittingId },
 			summary: `Fiches ajoutées à l’ordre du jour : ${fiches.map((f) => f.code).join(', ')}`,
+			after: { kind: 'fiches' },
 			clientAddress
 		});
 		return ok({ added: fiches.length });
@@ -715,6 +716,7 @@ export async function addAgendaFreeItem(
 			action: 'session.agenda',
 			target: { type: 'séance', id: sittingId },
 			summary: `Point libre ajouté : ${title}`,
+			after: { kind: 'free-item' },
 			clientAddress
 		});
 		return ok();
@@ -805,7 +807,7 @@ export async function addAttendee(
 			action: 'session.attendees',
 			target: { type: 'séance', id: sittingId },
 			summary: 'Présent ajouté',
-			after: attendee,
+			after: { kind: 'userId' in attendee ? 'member' : 'guest', ...attendee },
 			clientAddress
 		});
 		return ok();

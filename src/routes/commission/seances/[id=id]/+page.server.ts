@@ -56,7 +56,7 @@ import {
 import { CONFIRM_FIELDS, parseForm, readId } from '$lib/schemas/form';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { closingSummaryAgain, withNames } from '$lib/server/commission/mailing-summary';
-import { typedDecisionLabel } from '$lib/utils/vocabulary';
+import { sittingChangeKind, typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	changedSinceConvened,
 	conveneSitting,
@@ -233,26 +233,27 @@ const DONE_ACTS = {
 /**
  * Which of the acts journaled under one action a key names (one action journals every change of
  * the agenda, another every change of the attendees): a point removed has an « avant » and no
- * « après » (removeAgendaItem), points added neither; a person added has an « après »
- * (addAttendee), one taken off none. Any act of its action for the other keys.
+ * « après » (removeAgendaItem), a person taken off neither; fiches or a free point added, a member
+ * or a guest added, an « après » whose `kind` says which (sittingChangeKind). Any act of its
+ * action for the other keys.
  */
 const ACT_OF_KEY: Partial<
-	Record<(typeof DONE_KEYS)[number], (act: { removed: boolean; added: boolean }) => boolean>
+	Record<(typeof DONE_KEYS)[number], (act: { removed: boolean; after: unknown }) => boolean>
 > = {
-	'ordre-du-jour': (act) => !act.removed,
-	'point-ajoute': (act) => !act.removed,
+	'ordre-du-jour': (act) => sittingChangeKind(act.after) === 'fiches',
+	'point-ajoute': (act) => sittingChangeKind(act.after) === 'free-item',
 	'point-retire': (act) => act.removed,
-	presence: (act) => act.added,
-	invite: (act) => act.added,
-	'presence-retiree': (act) => !act.added
+	presence: (act) => sittingChangeKind(act.after) === 'member',
+	invite: (act) => sittingChangeKind(act.after) === 'guest',
+	'presence-retiree': (act) => act.after === null
 };
 
 /**
  * The key a form sent without script left in the address (doneAnswer), when the journal holds its
  * act by `reader` on this séance since `markerFreshSince()`: a link sent later, or crafted, says
  * nothing. A key of the agenda or of the attendees only when that person's latest change of it was
- * of that kind (ACT_OF_KEY): « Point ajouté » not after a point removed, nor « Point retiré » after
- * one added.
+ * of that kind (ACT_OF_KEY): « Point ajouté » not after a point removed nor after fiches added, nor
+ * « Point retiré » after one added.
  */
 async function heldMarker(url: URL, reader: Pick<User, 'id'>, sittingId: number) {
 	const marker = doneMarker(url, DONE_KEYS);
