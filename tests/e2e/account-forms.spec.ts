@@ -365,14 +365,37 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await other.goto(address);
 	await waitForHydration(other);
 
-	// A partner belongs to an organisation: refused at the field, the choice kept.
+	// A partner belongs to an organisation: refused at the field, the choice kept, and said at the
+	// top in the summary every form has, which takes the focus and links to the field.
 	const organisation = page.getByLabel('Organisation');
 	await organisation.selectOption({ label: '—' });
 	await page.getByRole('button', { name: 'Changer le rôle' }).click();
-	await expect(organisation).toBeFocused();
+	const summary = page.locator('[data-error-summary]');
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('heading')).toHaveText(
+		'Le rôle n’a pas été changé\u00a0: 1 champ à corriger'
+	);
 	await expect(organisation).toHaveAccessibleDescription(
 		/Un partenaire appartient à une organisation/
 	);
+	await summary.getByRole('link', { name: /Un partenaire appartient à une organisation/ }).click();
+	await expect(organisation).toBeFocused();
+	await expect(organisation).toHaveValue('');
+
+	// Without script, the same summary at the top of the page the browser draws.
+	const noScript = await browser.newContext({ baseURL, javaScriptEnabled: false });
+	const plain = await noScript.newPage();
+	await loginPage(plain, ACCOUNTS.admin);
+	await plain.goto(address);
+	await plain.getByLabel('Organisation').selectOption({ label: '—' });
+	await plain.getByRole('button', { name: 'Changer le rôle' }).click();
+	const plainSummary = plain.locator('[data-error-summary]');
+	await expect(plainSummary.getByRole('heading')).toHaveText(
+		'Le rôle n’a pas été changé\u00a0: 1 champ à corriger'
+	);
+	await expect(plainSummary.getByRole('link')).toHaveAttribute('href', '#organisation');
+	await expect(plain.getByLabel('Organisation')).toHaveValue('');
+	await noScript.close();
 	// Another role: the organisation the select still shows is left aside, not refused.
 	await organisation.selectOption({ label: 'ARS' });
 	await page.getByLabel('Nouveau rôle').selectOption('commission');

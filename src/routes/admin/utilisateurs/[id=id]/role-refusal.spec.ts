@@ -43,6 +43,34 @@ describe('« Changer le rôle » refused for a field the page does not show', ()
 
 	it('still says the form’s own message, once', () => {
 		const said = alertText({ form: 'Ce compte a changé entre-temps.' });
-		expect(said).toBe('Ce compte a changé entre-temps.');
+		expect(said?.split('Ce compte a changé entre-temps.')).toHaveLength(2);
+	});
+
+	it('says it in the summary every form has, with a link to a refused field', () => {
+		const { body } = render(Page, {
+			props: {
+				data: {
+					account: {
+						id: 2,
+						name: 'Alice Partenaire',
+						email: 'alice@example.org',
+						role: 'partenaire',
+						organisationId: 3,
+						organisationSlug: 'cdg46',
+						organisationName: 'CDG46',
+						disabled: false
+					},
+					own: false,
+					organisations: [{ slug: 'cdg46', name: 'CDG46' }]
+				},
+				form: {
+					errors: { organisation: 'Un partenaire appartient à une organisation : choisissez-la.' },
+					values: { role: 'partenaire', organisation: '' }
+				}
+			} as never
+		});
+		expect(body).toContain('id="resume-erreurs"');
+		expect(body).toContain('href="#organisation"');
+		expect(shownText(body)).toContain('Le rôle n’a pas été changé : 1 champ à corriger');
 	});
 });
