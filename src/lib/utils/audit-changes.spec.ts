@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { auditChanges, journaledOrganisationIds } from './audit-changes';
+import { auditChanges, journaledOrganisationIds, namesField } from './audit-changes';
+import type { CampaignInput } from '$lib/server/campaigns/opening';
+import type { CampaignDates } from '$lib/server/campaigns/repository';
+import type { SittingFacts } from '$lib/server/db/schema';
+import type { DecisionInput } from '$lib/server/commission/service';
 
 describe('auditChanges', () => {
 	it('names a campaign’s and an attendee’s fields in French, and its scope apart from decisions', () => {
@@ -16,7 +20,7 @@ describe('auditChanges', () => {
 			{ field: 'échéance', before: null, after: '30\u00a0janvier\u00a02027' },
 			{ field: 'fiches concernées — type', before: null, after: 'celles d’une priorité' },
 			{ field: 'fiches concernées — priorité', before: null, after: '1' },
-			{ field: 'jours des rappels', before: null, after: '-3, 1' }
+			{ field: 'rappels', before: null, after: 'J-3, J+1' }
 		]);
 		expect(auditChanges(null, JSON.stringify({ guestName: 'Marie Curie' }))).toEqual([
 			{ field: 'invité', before: null, after: 'Marie Curie' }
@@ -24,13 +28,23 @@ describe('auditChanges', () => {
 	});
 
 	// Walkthrough s45: « rappels : -14, -3, +1 » and « jours des rappels : -14, -3, 1 » on one row,
-	// and « heure de la séance : 14:30 ».
-	it('shows a campaign’s reminders once, as typed, and a séance’s hour as pages write it', () => {
+	// and « heure de la séance : 14:30 ». Staff review s63: the days unsigned, not as the campaign
+	// page writes them (« J-14, J-3, J+1 »).
+	it('shows a campaign’s reminders once, as its page writes them, and a séance’s hour too', () => {
 		const opened = auditChanges(
 			null,
 			JSON.stringify({ reminders: '-14, -3, +1', reminderDays: [-14, -3, 1] })
 		);
-		expect(opened).toEqual([{ field: 'rappels', before: null, after: '-14, -3, +1' }]);
+		expect(opened).toEqual([{ field: 'rappels', before: null, after: 'J-14, J-3, J+1' }]);
+		expect(
+			auditChanges(
+				JSON.stringify({ deadline: '2027-01-30', reminderDays: [-14, -3, 1] }),
+				JSON.stringify({ deadline: '2027-01-30', reminderDays: [-7, 0], notify: false })
+			)
+		).toEqual([
+			{ field: 'rappels', before: 'J-14, J-3, J+1', after: 'J-7, J0' },
+			{ field: 'organisations prévenues', before: null, after: 'non' }
+		]);
 		expect(
 			auditChanges(JSON.stringify({ startsAt: '09:00' }), JSON.stringify({ startsAt: '14:30' }))
 		).toEqual([{ field: 'heure de la séance', before: '9\u00a0h', after: '14\u00a0h\u00a030' }]);
@@ -167,5 +181,64 @@ describe('auditChanges', () => {
 				after: 'rappels, commission'
 			}
 		]);
+	});
+
+	/**
+	 * Every field name a journal row's « avant » or « après » holds, by the services that write them
+	 * (recordAudit): the journal shows each under a French name, never the code's (`notify` was
+	 * shown as is). The spread inputs are typed: a field added to one fails here until it is named.
+	 */
+	const campaignOpened: Record<keyof CampaignInput | 'reminderDays' | 'fiches', true> = {
+		title: true,
+		deadline: true,
+		scope: true,
+		sittingId: true,
+		reminders: true,
+		reminderDays: true,
+		fiches: true
+	};
+	const datesChanged: Record<keyof CampaignDates | 'notify', true> = {
+		deadline: true,
+		reminderDays: true,
+		notify: true
+	};
+	const sitting: Record<keyof SittingFacts | 'state', true> = {
+		heldOn: true,
+		startsAt: true,
+		place: true,
+		title: true,
+		state: true
+	};
+	const decision: Record<keyof DecisionInput | 'newPriority' | 'opinion', true> = {
+		kind: true,
+		newPriority: true,
+		opinion: true,
+		text: true
+	};
+	const JOURNALED_FIELDS = [
+		...Object.keys(campaignOpened),
+		...Object.keys(datesChanged),
+		...Object.keys(sitting),
+		...Object.keys(decision),
+		// A campaign's scope (`scope.kind`…).
+		...['kind', 'axisId', 'priority', 'organisationId'],
+		// Accounts: creation, role, deactivation, sessions ended.
+		...['email', 'name', 'role', 'organisationId', 'disabled', 'count'],
+		// The séance's agenda, attendees and priorities.
+		...['fiche', 'title', 'userId', 'guestName', 'priority'],
+		// Progress updates: saves, withdrawal, discard, review, a fiche's status.
+		...['state', 'version', 'intent', 'reportedOn', 'status', 'progress', 'measurements'],
+		...['fiche', 'lastUpdate', 'replacedMeasurements'],
+		...['indicatorId', 'measuredOn', 'value', 'updateId'],
+		// Mail preferences.
+		...['reminders', 'validations', 'commission', 'kept'],
+		// The journal's own purge.
+		...['events', 'tallies'],
+		// The plan's authoring and a fiche's creation (the database's names and the form's).
+		...['code', 'objective', 'status']
+	];
+
+	it('names every field a journal row can hold in French', () => {
+		expect(JOURNALED_FIELDS.filter((key) => !namesField(key))).toEqual([]);
 	});
 });

@@ -1,4 +1,10 @@
-import { formatClock, formatDate, formatNumber, formatPercent } from './format';
+import {
+	formatClock,
+	formatDate,
+	formatNumber,
+	formatPercent,
+	formatReminderOffset
+} from './format';
 import {
 	DECISION_KIND_LABELS,
 	EDITION_STATE_LABELS,
@@ -42,10 +48,26 @@ const FIELD_LABELS: Record<string, string> = {
 	sittingId: 'séance préparée (n°)',
 	// The same, in the journal rows written before the code named a séance `sitting`.
 	sessionId: 'séance préparée (n°)',
+	// A campaign's reminders as typed (« -14, -3, +1 ») and as read (`reminderDays`, « J-14 »): a row
+	// that has both shows the second (flatten); `reminders` is also a mail preference's box.
 	reminders: 'rappels',
-	// Mail preferences: the boxes a save kept as stored, changed elsewhere meanwhile (their names).
+	reminderDays: 'rappels',
+	// A change of a campaign's dates: whether the organisations still missing an answer were told.
+	notify: 'organisations prévenues',
+	// Mail preferences (/compte): their other boxes, and those a save kept as stored, changed
+	// elsewhere meanwhile (their names).
+	validations: 'validations',
+	commission: 'commission',
 	kept: 'gardées telles quelles (changées ailleurs entre-temps)',
-	reminderDays: 'jours des rappels',
+	// A validation's measurements that replaced those published of the same day (review.ts).
+	replacedMeasurements: 'mesures remplacées',
+	indicatorId: 'indicateur (n°)',
+	measuredOn: 'date de la mesure',
+	value: 'valeur',
+	updateId: 'mise à jour (n°)',
+	// The journal's own purge (retention).
+	events: 'événements de sécurité',
+	tallies: 'décomptes',
 	fiches: 'fiches',
 	scope: 'fiches concernées',
 	axisId: 'axe (n°)',
@@ -96,6 +118,11 @@ const FIELD_LABELS: Record<string, string> = {
 	number: 'numéro',
 	baseline_date: 'date de la valeur de départ'
 };
+
+/** Whether the journal has a French name for the field `key` (audit-changes.spec.ts lists them). */
+export function namesField(key: string): boolean {
+	return Object.hasOwn(FIELD_LABELS, key);
+}
 
 /**
  * A field's French name; a fiche's indicator is named in the rows of its changes by its number
@@ -182,8 +209,10 @@ function show(key: string, value: unknown, names: AuditNames = {}): string {
 	if (value === null || value === undefined || value === '') return '—';
 	if (typeof value === 'boolean') return value ? 'oui' : 'non';
 	if (isOrganisationKey(key) && typeof value === 'number') return organisationShown(value, names);
-	if (typeof value === 'number')
+	if (typeof value === 'number') {
+		if (key === 'reminderDays') return formatReminderOffset(value);
 		return key === 'progress' ? formatPercent(value) : formatNumber(value);
+	}
 	if (typeof value === 'string') {
 		if (key === 'status' && isFicheStatus(value)) return STATUS_LABELS[value];
 		if (key === 'state' && value in STATE_LABELS) return STATE_LABELS[value]!;
@@ -242,6 +271,8 @@ function flatten(
 		return fields;
 	}
 	for (const [key, inner] of Object.entries(value)) {
+		// A campaign's opening records its reminders as typed and as read: shown once, as read.
+		if (key === 'reminders' && 'reminderDays' in value) continue;
 		const label = fieldLabel(key);
 		const path = prefix ? `${prefix} — ${label}` : label;
 		if (isRecord(inner)) for (const [p, v] of flatten(inner, path, key)) fields.set(p, v);
@@ -269,13 +300,6 @@ export function auditChanges(
 	const after = flatten(parse(afterJson));
 	const changes: AuditChange[] = [];
 	for (const field of new Set([...before.keys(), ...after.keys()])) {
-		// A campaign's opening records its reminders as typed (« -14, -3, +1 ») and as read
-		// (`reminderDays`): shown once, as typed.
-		if (
-			field === FIELD_LABELS.reminderDays &&
-			(before.has(FIELD_LABELS.reminders!) || after.has(FIELD_LABELS.reminders!))
-		)
-			continue;
 		const b = before.get(field);
 		const a = after.get(field);
 		const shownBefore = b ? show(b.key, b.value, names) : null;

@@ -250,8 +250,11 @@ export function formatWait(ms: number): string {
 	return pluralize(Math.ceil(seconds / 60), 'minute', 'minutes');
 }
 
-/** A reminder's day against the campaign's deadline, as the campaign page writes it: « J-14 », « J+3 ». */
-function formatReminderOffset(days: number): string {
+/**
+ * A reminder's day against the campaign's deadline, as the campaign page and the journal write it:
+ * « J-14 », « J+3 ».
+ */
+export function formatReminderOffset(days: number): string {
 	return days > 0 ? `J+${days}` : `J${days}`;
 }
 
