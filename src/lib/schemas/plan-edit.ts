@@ -193,13 +193,16 @@ export interface FicheEditInput {
 /** A text of a fiche's row (an owner's note, an indicator's unit), in the form and the workbook. */
 export const rowText = text(null, 300, { line: true });
 
-const INDICATOR_LABEL_ASKED = 'Indiquez l’intitulé de l’indicateur.';
-/** An indicator's intitulé: a row's text of 3 characters at least (as a person counts them). */
+/**
+ * An indicator's intitulé: a row's text of 3 characters at least (as a person counts them); one
+ * too short says the minimum, as a fiche's title does.
+ */
+const INDICATOR_LABEL_LEAST = 3;
 export const indicatorLabel = textField(null, 300, {
 	line: true,
-	min: 3,
-	missing: INDICATOR_LABEL_ASKED,
-	short: INDICATOR_LABEL_ASKED
+	min: INDICATOR_LABEL_LEAST,
+	missing: 'Indiquez l’intitulé de l’indicateur.',
+	short: `L’intitulé de l’indicateur compte au moins ${INDICATOR_LABEL_LEAST} caractères.`
 });
 
 /**
