@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateHistory } from '../../scripts/bench/generate';
 import { createTestUser } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
+import { openedCampaign } from '$lib/server/campaigns/testing';
 import { preparedSitting } from '$lib/server/commission/testing';
 import { openDatabase, type Db } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/db/instance';
@@ -49,7 +50,7 @@ type Role = 'partenaire' | 'admin' | 'commission';
 interface Dataset {
 	db: Db;
 	users: Record<Role, User>;
-	ids: { update: number; draftEdition: number; openSitting: number };
+	ids: { update: number; draftEdition: number; openSitting: number; campaign: number };
 	counter: { count: number };
 }
 
@@ -107,10 +108,20 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 	const openSitting = await preparedSitting(db, users.admin, {
 		heldOn: daysAfter(parisToday(), 30)
 	});
+	// Opened a moment ago by the admin who reads its page (« Campagne ouverte »), for the fiches of
+	// an organisation other than CDG46: the partner's pages stay as they are.
+	const adOcc = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', 'ad-occ')
+		.executeTakeFirstOrThrow();
+	const campaign = await openedCampaign(db, users.admin, {
+		scope: { kind: 'organisation', organisationId: adOcc.id }
+	});
 	return {
 		db,
 		users,
-		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting },
+		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting, campaign },
 		counter
 	};
 }
@@ -244,6 +255,15 @@ const PAGES: Record<string, Page> = {
 		module: () => import('./admin/utilisateurs/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.users.partenaire.id) }),
 		as: 'admin'
+	},
+	'/admin/campagnes/[id=id]?ouverte=1': {
+		module: () => import('./admin/campagnes/[id=id]/+page.server'),
+		params: (data) => ({ id: String(data.ids.campaign) }),
+		as: 'admin',
+		// The campaign's completion (the campaign, its fiches and answers, its changes of dates) and
+		// the relay's state for « Campagne ouverte »: who opened it and when, read with the campaign,
+		// confirm the notice without a statement on the journal.
+		max: 6
 	},
 	'/admin/journal': { module: () => import('./admin/journal/+page.server'), as: 'admin' },
 	'/admin/bilans': { module: () => import('./admin/bilans/+page.server'), as: 'admin' },

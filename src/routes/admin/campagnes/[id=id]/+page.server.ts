@@ -10,7 +10,6 @@ import {
 	rebaseCampaignDatesTyping
 } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
-import { latestOwnAct } from '$lib/server/audit/repository';
 import type { User } from '$lib/server/auth/users';
 import { markerFreshSince } from '$lib/server/http/done-answer';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
@@ -29,21 +28,16 @@ export const load: PageServerLoad = async (event) => {
 	const { campaign, datesChanges } = result.value;
 	const since = markerFreshSince();
 	const last = datesChanges.at(-1);
-	const lastChange = last && { at: last.changedAt, by: last.changedBy };
 	// « Campagne ouverte » only of a campaign still open, opened in the last minutes, and by this
-	// admin as the journal holds it; « Échéance… modifiés » only of its latest change, likewise.
+	// admin as the campaign records it; « Échéance… modifiés » only of its latest change, likewise.
 	const opened =
 		event.url.searchParams.get('ouverte') === '1' &&
 		campaign.closedAt === null &&
-		(await ownFreshAct(
-			viewer,
-			'campaign.opened',
-			{ at: campaign.openedAt, by: campaign.openedBy },
-			since
-		));
+		ownFreshAct(viewer, { at: campaign.openedAt, by: campaign.openedBy }, since);
 	const datesChanged =
 		event.url.searchParams.get('dates') === '1' &&
-		(await ownFreshAct(viewer, 'campaign.dates_changed', lastChange, since));
+		last !== undefined &&
+		ownFreshAct(viewer, { at: last.changedAt, by: last.changedBy }, since);
 	// Told only of a campaign that is closed (`?close=1` on an open one is a link made up).
 	const closed =
 		event.url.searchParams.get('close') === '1' && result.value.campaign.closedAt !== null;
@@ -63,18 +57,16 @@ export const load: PageServerLoad = async (event) => {
 /**
  * A confirmation read from the address (`?ouverte=1`, `?dates=1`) holds when this campaign's act,
  * as the campaign records it (`at`, `by`: its opening, its latest change of dates), was done by
- * `viewer` no earlier than `since`, and the journal holds an act of `action` by `viewer` since then
- * (latestOwnAct, as the other pages' markers): a link from history, sent later, crafted or read by
- * another admin says nothing.
+ * `viewer` no earlier than `since`: a link from history, sent later, crafted or read by another
+ * admin says nothing. The record is written in the transaction that journals the act, with its
+ * clock: the journal (latestOwnAct) would say nothing more, at one statement more.
  */
-async function ownFreshAct(
+function ownFreshAct(
 	viewer: Pick<User, 'id'>,
-	action: 'campaign.opened' | 'campaign.dates_changed',
-	act: { at: number; by: number | null } | undefined,
+	act: { at: number; by: number | null },
 	since: Date
-): Promise<boolean> {
-	if (!act || act.by !== viewer.id || act.at < since.getTime()) return false;
-	return (await latestOwnAct(getDb(), viewer.id, action, since)) !== null;
+): boolean {
+	return act.by === viewer.id && act.at >= since.getTime();
 }
 
 export const actions: Actions = {
