@@ -390,6 +390,8 @@ describe('« Clore définitivement la séance »', () => {
 			.where('id', '=', sittingId)
 			.executeTakeFirstOrThrow();
 		expect(kept.closing_written).not.toContain('Odile');
+		// Review s63: nor who closed it, the séance's `closed_by` (the summary's reader is checked by it).
+		expect(JSON.parse(kept.closing_written!)).not.toHaveProperty('by');
 		// Another member who may close séances did not close this one.
 		expect(await closing(member)).toBeNull();
 		expect(((await sittingPage(sittingId, '')) as unknown as { closing: null }).closing).toBeNull();

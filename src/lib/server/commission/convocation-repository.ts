@@ -118,17 +118,23 @@ export async function markSittingClosingWritten(
 		.execute();
 }
 
-/** What the closing of this séance wrote (`markSittingClosingWritten`); null: none kept. */
+/**
+ * What the closing of this séance wrote (`markSittingClosingWritten`), with who closed it (its
+ * `closed_by`); null: none kept. A row kept before the closer was left to `closed_by` still holds
+ * a `by`, unread.
+ */
 export async function findClosingWritten(
 	db: Executor,
 	sittingId: number
-): Promise<ClosingWritten | null> {
+): Promise<{ written: ClosingWritten; closedBy: number | null } | null> {
 	const row = await db
 		.selectFrom('commission_session')
-		.select('closing_written as written')
+		.select(['closing_written as written', 'closed_by as closedBy'])
 		.where('id', '=', sittingId)
 		.executeTakeFirst();
-	return row?.written ? (JSON.parse(row.written) as ClosingWritten) : null;
+	return row?.written
+		? { written: JSON.parse(row.written) as ClosingWritten, closedBy: row.closedBy }
+		: null;
 }
 
 /**

@@ -143,11 +143,11 @@ export async function closingSummaryAgain(
 	sitting: { id: number; closedAt: string | null },
 	reader: Pick<User, 'id'>
 ): Promise<string | null> {
-	const written = await findClosingWritten(db, sitting.id);
-	if (!written || written.by !== reader.id || sitting.closedAt === null) return null;
+	const kept = await findClosingWritten(db, sitting.id);
+	if (!kept || kept.closedBy !== reader.id || sitting.closedAt === null) return null;
 	return mailingSummary(
 		'releve',
-		{ ...(await withNames(db, written, reader)), released: 0 },
+		{ ...(await withNames(db, kept.written, reader)), released: 0 },
 		mailIsRelayed(),
 		await mailingWaitingSince(db, sitting.id, 'closed', Date.parse(sitting.closedAt))
 	);

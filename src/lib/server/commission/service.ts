@@ -1083,7 +1083,7 @@ export async function changeSittingState(
 			clientAddress
 		});
 		if (target === 'closed') {
-			await notifySittingClosed(trx, user, sittingId, now.getTime());
+			await notifySittingClosed(trx, sittingId, now.getTime());
 			for (const change of await listPriorityDecisions(trx, sittingId)) {
 				await setFichePriority(trx, change.id, change.newPriority!);
 				await recordAudit(trx, {

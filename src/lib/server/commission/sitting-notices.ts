@@ -188,12 +188,11 @@ async function notifySittingAudience(
  * In the closing transaction: members get the relevé's decisions, concerned partners those on their
  * organisation's fiches first, each with the relevé's link; a séance convened for another day than
  * it was held on (its date corrected since) says both. What it wrote is kept for the summary of
- * `closer` (`closingSummaryAgain`): how many members and partners, and whom it did not reach (their
- * account's number, named when shown).
+ * whoever closed it (the séance's `closed_by`, `closingSummaryAgain`): how many members and
+ * partners, and whom it did not reach (their account's number, named when shown).
  */
 export async function notifySittingClosed(
 	db: Executor,
-	closer: Pick<User, 'id'>,
 	sittingId: number,
 	now: number
 ): Promise<void> {
@@ -226,7 +225,6 @@ export async function notifySittingClosed(
 	);
 	const group = (person: { member: boolean }) => (person.member ? 'members' : 'partners');
 	await markSittingClosingWritten(db, sittingId, {
-		by: closer.id,
 		members: written.filter((person) => person.member).length,
 		partners: written.filter((person) => !person.member).length,
 		notReached: optedOut.map((person) => ({ id: person.id, group: group(person) }))

@@ -28,11 +28,11 @@ export interface NotReached {
 }
 
 /**
- * What a séance's closing wrote (`closing_written`): who closed it, to how many members and
- * partners its relevé was written, and whom it did not reach, for the closer's summary.
+ * What a séance's closing wrote (`closing_written`): to how many members and partners its relevé
+ * was written, and whom it did not reach, for the closer's summary (who closed it is the séance's
+ * `closed_by`, not repeated here).
  */
 export interface ClosingWritten {
-	by: number;
 	members: number;
 	partners: number;
 	notReached: NotReached[];
