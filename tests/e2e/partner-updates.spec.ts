@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import SQLite from 'better-sqlite3';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, portalDatabase, signedIn, signInThroughForm } from './helpers/accounts';
@@ -29,6 +29,29 @@ async function validate(id: number): Promise<void> {
 }
 
 const submittedId = (page: Page) => Number(/soumis=(\d+)/.exec(page.url())?.[1]);
+
+/**
+ * Paul's draft of 6-1 open in tab A (with or without script), submitted from tab B and validated
+ * by staff meanwhile: the stale tab of the validated-meanwhile tests.
+ */
+async function validatedInAnotherTab(browser: Browser, javaScriptEnabled: boolean) {
+	const paul = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/6-1/suivi',
+		javaScriptEnabled
+	});
+	const a = paul.page;
+	await a.getByLabel('Ce qui a été fait').fill('Brouillon commun');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+	const draft = Number(new URL(a.url()).searchParams.get('brouillon'));
+	const b = await paul.context.newPage();
+	await b.goto(a.url());
+	await b.getByLabel('Ce qui a été fait').fill('Version soumise puis validée');
+	await b.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(b).toHaveURL(/\/espace\?soumis=\d+$/);
+	await validate(draft);
+	return { paul, a, b, draft };
+}
 
 test('a colleague submits the draft meanwhile: my save and my submit are refused, nothing typed is lost, both versions shown, journaled', async ({
 	browser
@@ -363,23 +386,8 @@ for (const javaScriptEnabled of [true, false])
 	test(`a draft validated while another tab of it was open: that tab offers only to save the typing as a new update, which lands on the new draft (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async ({
 		browser
 	}, testInfo) => {
-		const paul = await signedIn(browser, ACCOUNTS.partner, {
-			path: '/espace/fiches/6-1/suivi',
-			javaScriptEnabled
-		});
-		const a = paul.page;
-		await a.getByLabel('Ce qui a été fait').fill('Brouillon commun');
-		await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
-		await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
-		const draft = Number(new URL(a.url()).searchParams.get('brouillon'));
-
 		// Another tab submits it; staff validate it.
-		const b = await paul.context.newPage();
-		await b.goto(a.url());
-		await b.getByLabel('Ce qui a été fait').fill('Version soumise puis validée');
-		await b.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
-		await expect(b).toHaveURL(/\/espace\?soumis=\d+$/);
-		await validate(draft);
+		const { paul, a, b, draft } = await validatedInAnotherTab(browser, javaScriptEnabled);
 
 		// Tab A, still open on the draft, refused: one way on is offered.
 		await a.getByLabel('Ce qui a été fait').fill('Saisie de l’onglet resté ouvert');
@@ -455,6 +463,40 @@ for (const javaScriptEnabled of [true, false])
 		await b.goto(`/espace/suivis/${draft}`);
 		await expect(b.getByText('Version soumise puis validée')).toBeVisible();
 
+		await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+		await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
+		await validate(submittedId(a));
+		await paul.context.close();
+	});
+
+for (const javaScriptEnabled of [true, false])
+	test(`a draft validated while another tab of it was open, that tab's form refused for a field: the first refusal already offers only to save the typing as a new update (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async ({
+		browser
+	}) => {
+		const { paul, a, draft } = await validatedInAnotherTab(browser, javaScriptEnabled);
+
+		await a.getByLabel('Ce qui a été fait').fill('Saisie de l’onglet resté ouvert');
+		const progress = a.getByLabel('Avancement en %');
+		const typed = await progress.inputValue();
+		await progress.fill('150');
+		await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+		await expect(a.getByText('L’avancement est un pourcentage')).toHaveCount(2);
+		await expect(a.getByText('validé et publié cette mise à jour entre-temps')).toHaveCount(1);
+		for (const refused of ['Enregistrer le brouillon', 'Soumettre à Lot numérique'])
+			await expect(a.getByRole('button', { name: refused })).toHaveCount(0);
+		await expect(a.getByRole('link', { name: 'Supprimer le brouillon' })).toHaveCount(0);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
+		const asNew = a.getByRole('button', {
+			name: 'Enregistrer ma saisie comme nouvelle mise à jour'
+		});
+		await expect(asNew).toHaveCount(1);
+
+		await progress.fill(typed);
+		await asNew.click();
+		await expect(a).toHaveURL(/\/espace\/fiches\/6-1\/suivi\?brouillon=\d+&enregistre=nouvelle$/);
+		const created = Number(new URL(a.url()).searchParams.get('brouillon'));
+		expect(created).not.toBe(draft);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de l’onglet resté ouvert');
 		await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 		await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
 		await validate(submittedId(a));

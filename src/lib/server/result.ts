@@ -53,6 +53,8 @@ export type RefusalReason =
 	| 'withdrawn'
 	| 'organisation-off-fiche'
 	| 'draft-discarded'
+	/** A partner's update validated since the page was drawn, its form refused for its fields. */
+	| 'update-validated'
 	/** A new version of a published bilan sent without the texts of its latest version. */
 	| 'published-texts'
 	/** The address names no fiche (a page may then look for the code it moved to). */

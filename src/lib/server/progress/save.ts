@@ -133,9 +133,15 @@ function retiredIndicatorsMessage(gone: { label: string; retiredAt: string; valu
 /**
  * A form refused for its fields whose update changed since the page was drawn (a colleague saved or
  * submitted it, staff validated it): said with the fields' messages, where it came only on the next
- * attempt, once they were corrected. Null when it did not change, or for a new update.
+ * attempt, once they were corrected. Validated, it can no longer be saved: the reason
+ * `update-validated` lets the page offer at once what the next attempt's refusal offered
+ * (« Enregistrer ma saisie comme nouvelle mise à jour »). Null when it did not change, or for a new
+ * update.
  */
-function changedMeanwhile(current: ProgressUpdateRecord | null, form: FormData): string | null {
+function changedMeanwhile(
+	current: ProgressUpdateRecord | null,
+	form: FormData
+): { sentence: string; reason?: RefusalReason } | null {
 	if (!current) return null;
 	const seen = form.get('version');
 	const repeated =
@@ -149,10 +155,17 @@ function changedMeanwhile(current: ProgressUpdateRecord | null, form: FormData):
 		return null;
 	const who = current.updatedByName ?? 'Une autre personne';
 	if (current.state === 'validated')
-		return 'Par ailleurs, Lot numérique a validé et publié cette mise à jour entre-temps : elle ne peut plus être modifiée.';
-	return current.state === 'submitted'
-		? `Par ailleurs, ${who} a soumis cette mise à jour à Lot numérique entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`
-		: `Par ailleurs, ${who} a enregistré cette mise à jour entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`;
+		return {
+			sentence:
+				'Par ailleurs, Lot numérique a validé et publié cette mise à jour entre-temps : elle ne peut plus être modifiée ; une fois les champs corrigés, enregistrez votre saisie comme nouvelle mise à jour.',
+			reason: 'update-validated'
+		};
+	return {
+		sentence:
+			current.state === 'submitted'
+				? `Par ailleurs, ${who} a soumis cette mise à jour à Lot numérique entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`
+				: `Par ailleurs, ${who} a enregistré cette mise à jour entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`
+	};
 }
 
 /**
@@ -227,14 +240,12 @@ export async function saveProgressForm(
 		const parsed = parseProgressForm(form, context.value.fiche.indicators, parisToday(now));
 		if (!parsed.input) {
 			const meanwhile = changedMeanwhile(context.value.current, form);
+			if (!meanwhile) return invalidFields(parsed.errors);
 			// What changed meanwhile is said in the page's summary of the fields, above their links.
-			return refuse(
-				400,
-				meanwhile ? `${INVALID_FORM_MESSAGE} ${meanwhile}` : INVALID_FORM_MESSAGE,
-				{
-					fieldErrors: meanwhile ? { ...parsed.errors, form: meanwhile } : parsed.errors
-				}
-			);
+			return refuse(400, `${INVALID_FORM_MESSAGE} ${meanwhile.sentence}`, {
+				reason: meanwhile.reason,
+				fieldErrors: { ...parsed.errors, form: meanwhile.sentence }
+			});
 		}
 		return save(trx, user, context.value, parsed.input, clientAddress, now);
 	});

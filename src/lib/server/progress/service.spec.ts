@@ -840,6 +840,25 @@ describe('a draft validated while another tab of it was open', () => {
 		expect(!refused.ok && refused.message).toContain('comme nouvelle mise à jour');
 	});
 
+	it('refused for its fields, says so at once with a reason the page offers the new update for', async () => {
+		const id = await validatedMeanwhile();
+		const stale = posted({
+			version: '1',
+			progress: '150',
+			done: 'Saisie de l’onglet resté ouvert'
+		});
+		const refused = await saveProgressForm(db, cdg, '1-1', id, stale, null);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 400,
+			reason: 'update-validated',
+			fieldErrors: { progress: expect.any(String), form: expect.any(String) }
+		});
+		expect(!refused.ok && refused.fieldErrors?.form).toContain(
+			'validé et publié cette mise à jour entre-temps'
+		);
+	});
+
 	it('saves the typing as a new draft of the fiche, under a key of its own, once', async () => {
 		const id = await validatedMeanwhile();
 		// The page's key was the validated update's last one: sent again, it is answered as such.

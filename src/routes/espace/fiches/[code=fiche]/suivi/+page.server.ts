@@ -213,14 +213,16 @@ export const actions: Actions = {
 				result.reason === 'organisation-off-fiche' || result.reason === 'draft-discarded'
 					? { ...result, message: `${result.message} ${TYPING_KEPT}` }
 					: result;
-			// The update validated meanwhile: « Enregistrer ma saisie comme nouvelle mise à jour » sends
-			// this key (the page's may be the validated one's last, answered as sent twice); one key per
-			// refusal, so that a double click creates one draft. That save refused (its fields, or
+			// The update validated meanwhile (the form refused as stale, or for its fields: at the first
+			// refusal either way): « Enregistrer ma saisie comme nouvelle mise à jour » sends this key (the
+			// page's may be the validated one's last, answered as sent twice); one key per refusal, so
+			// that a double click creates one draft. That save refused (its fields, or
 			// another update of the fiche opened meanwhile, which the answer shows beside the typing), the
 			// page stays in that mode: its key is what the page draws the one button from. Not once the
 			// organisation is off the fiche: nothing can be saved there.
 			const offersNew =
 				result.stored?.canSaveAsNew ||
+				result.reason === 'update-validated' ||
 				(form.get('intent') === 'new' && result.reason !== 'organisation-off-fiche');
 			const newKey = offersNew ? { newSubmissionKey: crypto.randomUUID() } : {};
 			return refusalAnswer(kept, typedValues(form), newKey);
