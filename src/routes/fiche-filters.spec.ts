@@ -7,6 +7,7 @@ import FicheList from '$lib/components/FicheList.svelte';
 import { fragmentHtml } from '$lib/server/render/kept-html';
 import FichesPage from './fiches/+page.svelte';
 import { load } from './fiches/+page.server';
+import { load as prioritiesLoad } from './commission/priorites/+page.server';
 import { organisationSelectHtml } from './fiches/organisation-options';
 import { adminDatabase, routeEvent } from './route-testing';
 
@@ -46,6 +47,40 @@ describe('/fiches filters', () => {
 		]);
 		expect(await ignoredNotes('objectif=99')).toEqual(['Objectif inconnu « 99 » : filtre ignoré.']);
 		expect(await ignoredNotes('objectif=17')).toEqual([]);
+	});
+
+	// Review s63: /commission/priorites read the same `axe` filter, and called a withdrawn axis
+	// « inconnu » where /fiches says « retiré du plan ».
+	it('a filter on a withdrawn axis says it was withdrawn, on /fiches and /commission/priorites alike', async () => {
+		const made = await saveStructure(
+			portal.db,
+			portal.admin,
+			'axis',
+			null,
+			newStructure('Axe saisi par erreur', null, { shortName: 'erreur' }),
+			null
+		);
+		if (!made.ok) throw new Error(made.message);
+		const { version } = await openedStructure(portal.db, 'axis', made.value.id);
+		const withdrawal = { version: version!, reason: 'Ajouté par erreur', decisionId: null };
+		expect(
+			await retireStructure(portal.db, portal.admin, 'axis', made.value.id, withdrawal, null)
+		).toEqual({ ok: true });
+		const code = (await listStructure(portal.db)).axes.find((a) => a.id === made.value.id)!.code;
+		const priorities = async (query: string) =>
+			(
+				(await prioritiesLoad(
+					routeEvent(`/commission/priorites?${query}`, '/commission/priorites', {}, anonymous)
+				)) as { ignored: string[] }
+			).ignored;
+		for (const notes of [ignoredNotes, priorities]) {
+			expect(await notes(`axe=${code}`)).toEqual([
+				`Axe « ${code} » retiré du plan : filtre ignoré.`
+			]);
+			expect(await notes('axe=nulle-part')).toEqual([
+				'Axe inconnu « nulle-part » : filtre ignoré.'
+			]);
+		}
 	});
 
 	it('without a filter, the list is read once per change and written as FicheList writes it', async () => {
