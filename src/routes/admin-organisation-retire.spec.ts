@@ -99,10 +99,8 @@ describe('the notice after each form', () => {
 		);
 		expect(location).toBe(`/admin/organisations/${kept.id}?enregistre=fusion`);
 		expect(noticeOf(await pageOf('amf46', '?enregistre=fusion'))).toMatch(/^Fusion enregistrée/);
-		// A rename keeps its words.
-		expect(noticeOf(await pageOf('amf46', '?enregistre=1'))).toBe(
-			'Modification enregistrée et publiée.'
-		);
+		// A change the journal does not hold (the merge is not a rename) is not said (savedMarker).
+		expect(noticeOf(await pageOf('amf46', '?enregistre=1'))).toBe('');
 	});
 
 	it('says on the retire form that a retirement is undone by the workbook only', async () => {

@@ -401,7 +401,8 @@ export async function roleHeldAt(
 }
 
 /**
- * The latest event of `action` by `actorId` (on `target`, an account, a séance or an update, when given)
+ * The latest event of `action` by `actorId` (on `target`, when given: an account, a séance, an update,
+ * a fiche by its code, an axis, an orientation, an objective or an organisation)
  * journaled at or after `since`; null when none was. With it: its « après » (`after`, as recorded;
  * null when none), the `count` that « après » records (null when none), whether it took something
  * away (`removed`: an « avant » and no « après », as a point withdrawn from a séance's agenda
@@ -413,7 +414,7 @@ export async function latestOwnAct(
 	actorId: number,
 	action: AuditAction,
 	since: Date,
-	target?: { type: 'compte' | 'séance' | 'suivi'; id: number }
+	target?: { type: string; id: number | string }
 ): Promise<{ after: unknown; count: number | null; removed: boolean } | null> {
 	const row = await db
 		.selectFrom('audit_event')

@@ -1,4 +1,6 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { latestOwnAct, type AuditAction } from '../audit/repository';
+import type { Executor } from '../db';
 
 /** The address's parameter that names what a form sent without script just did (`doneAnswer`). */
 const DONE = 'fait';
@@ -62,4 +64,24 @@ const MARKER_FRESH_MS = 10 * 60 * 1000;
 /** The moment from which the journal's acts (`latestOwnAct`) still back a marker. */
 export function markerFreshSince(now = Date.now()): Date {
 	return new Date(now - MARKER_FRESH_MS);
+}
+
+/**
+ * The key `?enregistre=` names on the page of a fiche, of an axis, an orientation or an objective,
+ * or of an organisation (where their forms lead back), when `acts` gives it an action and the
+ * journal holds that act by `actorId` on `target` since `markerFreshSince()` (latestOwnAct): a link
+ * sent later, or crafted, says nothing. A key whose words the record as it is now belies (« Fiche
+ * abandonnée. » of a fiche in progress) is given `false`. No key in the address, no statement.
+ */
+export async function savedMarker<K extends string>(
+	db: Executor,
+	url: URL,
+	actorId: number,
+	target: { type: string; id: number | string },
+	acts: Record<K, AuditAction | false>
+): Promise<K | null> {
+	const key = (Object.keys(acts) as K[]).find((k) => k === url.searchParams.get('enregistre'));
+	const action = key && acts[key];
+	if (!key || !action) return null;
+	return (await latestOwnAct(db, actorId, action, markerFreshSince(), target)) ? key : null;
 }

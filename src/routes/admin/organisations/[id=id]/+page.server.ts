@@ -17,6 +17,7 @@ import {
 	withOrganisationNameProblem
 } from '$lib/server/authoring/organisations';
 import { getDb } from '$lib/server/db/instance';
+import { savedMarker } from '$lib/server/http/done-answer';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { readForm } from '$lib/schemas/form';
 import {
@@ -30,7 +31,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { ORGANISATION_NOT_FOUND } from '$lib/utils/vocabulary';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'plan.edit');
+	const admin = await authorize(event, 'plan.edit');
 	const db = getDb();
 	const organisation = await findAdminOrganisation(db, Number(event.params.id));
 	if (!organisation) error(404, ORGANISATION_NOT_FOUND);
@@ -45,9 +46,19 @@ export const load: PageServerLoad = async (event) => {
 			.map((o) => ({ id: o.id, name: o.name })),
 		decisions: await listDecisionChoices(db),
 		// « creee »: just created (the creation form leads here); « 1 »: a change saved here;
-		// « retiree »: retired here; « fusion »: another merged into this one.
-		saved: (['1', 'creee', 'retiree', 'fusion'] as const).find(
-			(v) => v === event.url.searchParams.get('enregistre')
+		// « retiree »: retired here (said while it is); « fusion »: another merged into this one.
+		// Each only after this admin's own act on it (savedMarker).
+		saved: await savedMarker(
+			db,
+			event.url,
+			admin.id,
+			{ type: 'organisation', id: organisation.id },
+			{
+				creee: 'plan.organisation_created',
+				'1': 'plan.organisation_updated',
+				retiree: organisation.retiredAt !== null && 'plan.organisation_retired',
+				fusion: 'plan.organisation_merged'
+			}
 		)
 	};
 };

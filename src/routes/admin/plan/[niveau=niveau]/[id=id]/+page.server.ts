@@ -2,22 +2,32 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { retireStructure, structureEditor } from '$lib/server/authoring/structure';
 import { getDb } from '$lib/server/db/instance';
+import { savedMarker } from '$lib/server/http/done-answer';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/retire';
 import { saveStructureForm, structureLevel } from '../structure-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'plan.edit');
+	const admin = await authorize(event, 'plan.edit');
 	const level = structureLevel(event.params.niveau);
-	const editor = await structureEditor(getDb(), level, Number(event.params.id));
+	const id = Number(event.params.id);
+	const editor = await structureEditor(getDb(), level, id);
 	if (!editor.ok) error(editor.status, editor.message);
-	return {
-		...editor.value,
-		level,
-		niveau: event.params.niveau,
-		saved: event.url.searchParams.get('enregistre')
-	};
+	// « ajout »: just added (its add page leads here), « 1 »: a change saved, « retrait »: retired
+	// (said while it is); each only after this admin's own act on it (savedMarker).
+	const saved = await savedMarker(
+		getDb(),
+		event.url,
+		admin.id,
+		{ type: level, id },
+		{
+			ajout: 'plan.structure_changed',
+			'1': 'plan.structure_changed',
+			retrait: editor.value.record?.retired ? 'plan.structure_retired' : false
+		}
+	);
+	return { ...editor.value, level, niveau: event.params.niveau, saved };
 };
 
 export const actions: Actions = {

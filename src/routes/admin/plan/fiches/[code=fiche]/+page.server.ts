@@ -10,6 +10,7 @@ import {
 	updateFiche
 } from '$lib/server/authoring/fiches';
 import { getDb } from '$lib/server/db/instance';
+import { savedMarker } from '$lib/server/http/done-answer';
 import { notFound, retryUnderMovedCode, toldMoved } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { setFicheStatus } from '$lib/server/progress/service';
@@ -19,19 +20,30 @@ import type { Result } from '$lib/server/result';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'plan.edit');
+	const admin = await authorize(event, 'plan.edit');
 	const { answer: editor } = await retryUnderMovedCode(
 		event,
 		(code) => ficheEditor(getDb(), code),
 		notFound
 	);
 	if (!editor.ok) error(editor.status, editor.message);
-	// « ajout »: the fiche was just added (/admin/plan leads here), « abandon »: just abandoned;
-	// « statut »: its status set; « 1 »: a change saved.
-	const saved = (['1', 'ajout', 'abandon', 'statut'] as const).find(
-		(v) => v === event.url.searchParams.get('enregistre')
+	const { fiche } = editor.value;
+	// « ajout »: the fiche was just added (/admin/plan leads here), « abandon »: just abandoned
+	// (said while it is); « statut »: its status set; « 1 »: a change saved. Each only after this
+	// admin's own act on it (savedMarker).
+	const saved = await savedMarker(
+		getDb(),
+		event.url,
+		admin.id,
+		{ type: 'fiche', id: fiche.code },
+		{
+			'1': 'plan.fiche_updated',
+			ajout: 'plan.fiche_created',
+			abandon: fiche.status === 'abandonnee' && 'plan.fiche_retired',
+			statut: 'plan.fiche_status'
+		}
 	);
-	return { ...editor.value, saved: saved ?? null };
+	return { ...editor.value, saved };
 };
 
 export const actions: Actions = {
