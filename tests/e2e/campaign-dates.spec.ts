@@ -54,6 +54,13 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 	await expect(page.getByRole('status').first()).toContainText('Échéance et rappels modifiés');
 	expect(page.url()).toContain(`${address}?dates=1`);
 	await expect(page.getByText(`Échéance le ${formatDate(later)}`)).toBeVisible();
+	// The follow-up's downloads say of what, as a séance's relevé's do.
+	for (const format of ['tableur Excel', 'CSV'])
+		await expect(
+			page.getByRole('link', {
+				name: new RegExp(`^${format}\\s:\\ssuivi de la campagne «\\sBilan avant la séance\\s»$`)
+			})
+		).toBeVisible();
 	await expect(
 		page.getByText(
 			`Échéance reportée du ${formatDate(deadline)} au ${formatDate(later)} le ${formatDate(parisToday())} par Anne Admin`
