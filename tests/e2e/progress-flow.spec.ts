@@ -116,6 +116,17 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	const queueRow = admin.getByRole('row', { name: /9-1 — Partage de processus SI.*35 %/ });
 	// The organisation and who wrote it, a space between (not « CDG46(saisie par … »).
 	await expect(queueRow.getByRole('cell').nth(1)).toHaveText(/ \(saisie par [^)]+\)$/);
+	// Its link names the fiche, the organisation and the date, as the row shows them: another
+	// organisation's update of the fiche waiting has a link of another name.
+	const organisation = (await queueRow.getByRole('cell').nth(1).textContent())!.replace(
+		/ \(saisie par [^)]+\)$/,
+		''
+	);
+	await expect(queueRow.getByRole('link')).toHaveAccessibleName(
+		new RegExp(
+			`^Relire la mise à jour de la fiche 9-1 de ${organisation} du \\d{1,2}\\s\\S+\\s\\d{4}$`
+		)
+	);
 	await queueRow.getByRole('link', { name: /Relire/ }).click();
 	await expect(admin.locator('h1')).toHaveText(
 		/^Relire la mise à jour n°\u00a0\d+ de la fiche 9-1$/
