@@ -78,6 +78,16 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 			)
 			.first()
 	).toBeVisible();
+
+	// The journal writes the reminders as the campaign page does, and the box ticked in French.
+	await page.goto('/admin/journal');
+	const row = page.getByRole('row').filter({ hasText: /Campagne «\sBilan avant la séance\s»\s:/ });
+	await expect(row.getByRole('listitem').filter({ hasText: /^rappels\s:/ })).toHaveText(
+		/^rappels\s:\s+J-3\s+→\s+J-3, J-1$/
+	);
+	await expect(
+		row.getByRole('listitem').filter({ hasText: /^organisations prévenues/ })
+	).toHaveText(/organisations prévenues\s:\s+oui$/);
 });
 
 test('two administrators change the dates from the same page: the second keeps the first’s deadline, sent again', async ({
