@@ -4,6 +4,8 @@ import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { waitForHydration } from './helpers/hydration';
+import { frenchSpacing } from '../../src/lib/utils/french-spacing';
+import { FICHE_FIELD_LABELS, RICH_TEXT_TYPING } from '../../src/lib/utils/vocabulary';
 
 /** The texts of `page`'s main content naming an English expression outside any `lang="en"`. */
 function unmarkedEnglish(page: Page): Promise<string[]> {
@@ -120,4 +122,39 @@ test('signing out says so on the home page, focused, under the same address for 
 	// Anyone else reaching the home page reads no such notice.
 	await page.goto('/');
 	await expect(notice).toBeHidden();
+});
+
+test('the rich texts’ typing rules describe each of their fields, before its message', async ({
+	page
+}) => {
+	const typing = frenchSpacing(RICH_TEXT_TYPING);
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/bilans');
+	await expect(page.getByLabel('Introduction', { exact: true })).toHaveAccessibleDescription(
+		typing
+	);
+	// The axes' texts of a bilan are typed the same way.
+	const bilan = page.locator('form').filter({ has: page.getByLabel('Introduction') });
+	const texts = bilan.locator('textarea:not(#intro, #change_note)');
+	expect(await texts.count()).toBeGreaterThan(0);
+	for (const text of await texts.all()) await expect(text).toHaveAccessibleDescription(typing);
+	await expect(page.getByLabel(/^Note de correction/)).toHaveAccessibleDescription('');
+
+	await page.goto('/admin/plan/fiches/1-1');
+	await waitForHydration(page);
+	const group = page.getByRole('group', { name: 'Textes de la fiche' });
+	for (const label of [
+		FICHE_FIELD_LABELS.context,
+		FICHE_FIELD_LABELS.existing,
+		FICHE_FIELD_LABELS.description,
+		FICHE_FIELD_LABELS.successFactors
+	])
+		await expect(group.getByLabel(label, { exact: true })).toHaveAccessibleDescription(typing);
+	// Refused, the field is described by the rules, then by its message.
+	const context = group.getByLabel(FICHE_FIELD_LABELS.context, { exact: true });
+	await context.fill('Un texte \u202e retourné');
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(page.locator('#context-error')).toContainText('caractère non autorisé');
+	const message = await page.locator('#context-error').innerText();
+	await expect(context).toHaveAccessibleDescription(`${typing} ${message}`);
 });

@@ -24,6 +24,15 @@ describe('form field', () => {
 		expect(body).toMatch(/<p id="year-error" class="field-error[^"]*">Année invalide\.<\/p>/);
 	});
 
+	it('is described by a text shown elsewhere, then by its message when there is one', () => {
+		const described = { id: 'intro', label: 'Introduction', rows: 5, describedBy: 'saisie' };
+		expect(html(described)).toMatch(/<textarea[^>]* aria-describedby="saisie"/);
+		expect(html(described)).not.toContain('aria-invalid');
+		expect(html({ ...described, error: 'Trop long.' })).toMatch(
+			/<textarea[^>]* aria-invalid="true" aria-describedby="saisie intro-error"/
+		);
+	});
+
 	it('writes the server’s message and the hint with French spacing, no line starting with « : »', () => {
 		const body = html({
 			id: 'held_on',
