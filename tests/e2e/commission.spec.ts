@@ -70,9 +70,20 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(
 		proposals.getByRole('listitem').filter({ hasText: '17-1 — Mise en place' })
 	).toContainText('Jamais mise à jour');
+	// Nothing on the agenda, nobody present: said, and no empty list read after it.
+	const agenda = page.getByRole('region', { name: 'Ordre du jour', exact: true });
+	const present = page.getByRole('region', { name: 'Présents', exact: true });
+	await expect(agenda).toContainText('L’ordre du jour est vide.');
+	await expect(agenda.getByRole('list')).toHaveCount(0);
+	await expect(present).toContainText('Aucune présence enregistrée.');
+	await expect(present.getByRole('list')).toHaveCount(0);
 	await proposals.getByLabel(/^4-1/).check();
 	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
 	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
+	// The first point added draws the list, and the confirmation takes the focus.
+	await expect(agenda.getByRole('listitem')).toHaveCount(1);
+	await expect(agenda).not.toContainText('L’ordre du jour est vide.');
+	await expect(page.getByRole('status')).toBeFocused();
 	// Each point's button says which point it removes; removing two in a row, the focus goes to the
 	// confirmation each time (the second time, its words and the button are not new).
 	await expect(page.getByRole('button', { name: 'Retirer ce point (fiche 4-1)' })).toBeVisible();
@@ -90,6 +101,9 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.getByLabel('Membre présent').selectOption({ label: 'Claude Commission' });
 	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
 	await expect(page.getByRole('status')).toContainText('Présence enregistrée.');
+	await expect(page.getByRole('status')).toBeFocused();
+	await expect(present.getByRole('list').getByRole('listitem')).toHaveText([/^Claude Commission/]);
+	await expect(present).not.toContainText('Aucune présence enregistrée.');
 	await page.getByLabel('Invité').fill('Marie Invitée');
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
 	await expect(page.getByRole('status')).toContainText('Invité enregistré.');
