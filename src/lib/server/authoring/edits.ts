@@ -151,11 +151,24 @@ export interface ConflictWords {
 }
 
 /** Who wrote a revision, how and when: what a conflict says of the edits that came first. */
-export type RevisionBy = Pick<Revision, 'userName' | 'origin' | 'createdAt'>;
+export type RevisionBy = Pick<Revision, 'userId' | 'userName' | 'origin' | 'createdAt'>;
 
 /** « Anne Admin », « Bruno Admin (import d’un classeur) », « quelqu’un » (no account named). */
 const revisionAuthor = (revision: RevisionBy) =>
 	`${revision.userName ?? 'quelqu’un'}${revision.origin === 'import' ? ' (import d’un classeur)' : ''}`;
+
+/**
+ * Where the person posting changed the record themselves, when they alone did: « dans un autre
+ * onglet » (a form), « par l’import d’un classeur », or both.
+ */
+function ownWay(revisions: RevisionBy[]): string {
+	const imported = revisions.some((r) => r.origin === 'import');
+	const typed = revisions.some((r) => r.origin !== 'import');
+	return listInWords([
+		...(typed ? ['dans un autre onglet'] : []),
+		...(imported ? ['par l’import d’un classeur'] : [])
+	]);
+}
 
 /**
  * Who changed a record since the form was opened, and when, from the revisions written since
@@ -163,15 +176,21 @@ const revisionAuthor = (revision: RevisionBy) =>
  * vous l’avez ouverte », or, for several, « Anne Admin et Bruno Admin ont modifié cette fiche
  * depuis que vous l’avez ouverte, en dernier le … » ; « Quelqu’un a modifié… » when none is known
  * (a save overtaken between its reading and its writing, a version moved without a revision).
+ * The person posting (`posterId`) is « vous », last: « Vous avez modifié cette fiche dans un autre
+ * onglet le … » when they alone did, « Bruno Admin et vous avez modifié… » with another.
  */
-function editedMeanwhile(words: ConflictWords, revisions: RevisionBy[]): string {
+function editedMeanwhile(words: ConflictWords, revisions: RevisionBy[], posterId: number): string {
 	const last = revisions.at(-1);
-	const authors = [...new Set(revisions.map(revisionAuthor))];
+	const own = revisions.some((r) => r.userId === posterId);
+	const others = [...new Set(revisions.filter((r) => r.userId !== posterId).map(revisionAuthor))];
+	const authors = listInWords(own ? [...others, 'vous'] : others);
+	const verb = own ? 'avez' : plural(others.length, 'a', 'ont');
+	const how = own && others.length === 0 ? ` ${ownWay(revisions)}` : '';
 	const said = !last
 		? `quelqu’un a modifié ${words.record} ${words.since}`
 		: revisions.length === 1
-			? `${authors[0]} a modifié ${words.record} le ${formatMoment(last.createdAt)}, ${words.since}`
-			: `${listInWords(authors)} ${plural(authors.length, 'a', 'ont')} modifié ${words.record} ${words.since}, en dernier le ${formatMoment(last.createdAt)}`;
+			? `${authors} ${verb} modifié ${words.record}${how} le ${formatMoment(last.createdAt)}, ${words.since}`
+			: `${authors} ${verb} modifié ${words.record}${how} ${words.since}, en dernier le ${formatMoment(last.createdAt)}`;
 	return said.charAt(0).toUpperCase() + said.slice(1);
 }
 
@@ -184,12 +203,17 @@ function editedMeanwhile(words: ConflictWords, revisions: RevisionBy[]): string 
 export function conflictRefusal(
 	words: ConflictWords,
 	revisions: RevisionBy[],
-	changes: FieldChange[]
+	changes: FieldChange[],
+	posterId: number
 ): Refusal {
 	const then = changes.length > 0 ? words.listed : words.unlisted;
-	return refuse(409, `${editedMeanwhile(words, revisions)} : rien n’a été enregistré. ${then}`, {
-		changes
-	});
+	return refuse(
+		409,
+		`${editedMeanwhile(words, revisions, posterId)} : rien n’a été enregistré. ${then}`,
+		{
+			changes
+		}
+	);
 }
 
 /** A stable address-friendly code from a name: lower case, no accents, words joined by « - ». */

@@ -282,8 +282,13 @@ describe('editing a fiche', () => {
 			reason: 'Titre court'
 		});
 		const at = new Date('2026-12-07T20:40:00Z');
+		const bruno = await createTestUser(db, {
+			email: 'bruno@lot.fr',
+			name: 'Bruno Admin',
+			role: 'admin'
+		});
 		expect((await updateFiche(db, admin, '14-1', first, null, at)).ok).toBe(true);
-		const refused = await updateFiche(db, admin, '14-1', second, null);
+		const refused = await updateFiche(db, bruno, '14-1', second, null);
 		expect(refused).toMatchObject({
 			ok: false,
 			status: 409,
@@ -324,7 +329,28 @@ describe('editing a fiche', () => {
 			).toBe(true);
 		const refused = await updateFiche(db, admin, '14-1', stale, null);
 		expect(!refused.ok && refused.message).toMatch(
-			`Anne Admin et Bruno Admin ont modifié cette fiche depuis que vous l’avez ouverte, en dernier le ${formatMoment(saves[2][2])} : rien n’a été enregistré. Ses changements`
+			`Bruno Admin et vous avez modifié cette fiche depuis que vous l’avez ouverte, en dernier le ${formatMoment(saves[2][2])} : rien n’a été enregistré. Ses changements`
+		);
+		// Posted by a third admin, every author is named.
+		const chloe = await createTestUser(db, {
+			email: 'chloe@lot.fr',
+			name: 'Chloé Admin',
+			role: 'admin'
+		});
+		const byChloe = await updateFiche(db, chloe, '14-1', stale, null);
+		expect(!byChloe.ok && byChloe.message).toMatch(
+			`Anne Admin et Bruno Admin ont modifié cette fiche depuis que vous l’avez ouverte, en dernier le ${formatMoment(saves[2][2])} : rien`
+		);
+	});
+
+	it('says « vous » to an admin whose own save in another tab came first', async () => {
+		const stale = await edit('14-1', { short_title: 'Wifi', reason: 'Titre court' });
+		const at = new Date('2026-12-07T20:40:00Z');
+		const saved = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
+		expect((await updateFiche(db, admin, '14-1', saved, null, at)).ok).toBe(true);
+		const refused = await updateFiche(db, admin, '14-1', stale, null);
+		expect(!refused.ok && refused.message).toBe(
+			`Vous avez modifié cette fiche dans un autre onglet le ${formatMoment(at.getTime())}, depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`
 		);
 	});
 

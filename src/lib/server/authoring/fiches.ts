@@ -488,7 +488,7 @@ export async function updateFiche(
 			const since = (await listFicheRevisions(trx, state.id))
 				.filter((r) => r.id > input.seenRevision)
 				.reverse();
-			return conflictRefusal(FICHE_CONFLICT, since, mergeChanges(since));
+			return conflictRefusal(FICHE_CONFLICT, since, mergeChanges(since), user.id);
 		}
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
@@ -519,7 +519,7 @@ export async function updateFiche(
 
 		const edit = { place, objectiveId: objective.id, linked, indicators, before, after };
 		if (!(await writeFicheEdit(trx, state, input, edit)))
-			return conflictRefusal(FICHE_CONFLICT, [], []);
+			return conflictRefusal(FICHE_CONFLICT, [], [], user.id);
 		const newCode = place.code;
 		await recordChange(
 			{ trx, user, why: input, clientAddress, now },
@@ -843,12 +843,12 @@ export async function retireFiche(
 		const state = await findFicheState(trx, code);
 		if (!state) return refuse(404, FICHE_NOT_FOUND);
 		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
-		if (state.version !== input.version) return conflictRefusal(FICHE_CONFLICT, [], []);
+		if (state.version !== input.version) return conflictRefusal(FICHE_CONFLICT, [], [], user.id);
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
 		const on = parisDate(now);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
-			return conflictRefusal(FICHE_CONFLICT, [], []);
+			return conflictRefusal(FICHE_CONFLICT, [], [], user.id);
 		const status = {
 			field: 'status',
 			label: FICHE_FIELD_LABELS.status,

@@ -78,7 +78,7 @@ describe('an indicator changed by an import and by the fiche form', () => {
 			ok: false,
 			status: 409,
 			message: expect.stringMatching(
-				/^Anne Admin \(import d’un classeur\) a modifié cette fiche le .+ Ses changements sont listés ci-dessous/
+				/^Vous avez modifié cette fiche par l’import d’un classeur le .+ Ses changements sont listés ci-dessous/
 			),
 			changes: [
 				{

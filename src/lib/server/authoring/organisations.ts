@@ -341,7 +341,7 @@ export async function editOrganisation(
 			// Retired meanwhile: said first, with its day and author; it may still be renamed.
 			const retired = current.retiredAt ? since.findLast((r) => r.action === 'retired') : undefined;
 			if (retired) return retiredMeanwhile(current.name, retired, changes);
-			return conflictRefusal(ORGANISATION_EDIT_CONFLICT, since, changes);
+			return conflictRefusal(ORGANISATION_EDIT_CONFLICT, since, changes, user.id);
 		}
 		const refusal =
 			(await nameTaken(trx, input.name, current)) ?? (await checkDecision(trx, input.decisionId));

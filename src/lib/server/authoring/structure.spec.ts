@@ -134,7 +134,7 @@ describe('renaming', () => {
 });
 
 describe('concurrency', () => {
-	it('refuses the second of two admins with what the first changed, overwriting nothing', async () => {
+	it('refuses a save from a form opened before another (the same admin’s other tab: « vous »), overwriting nothing', async () => {
 		const objective = await objectiveNumbered(4);
 		const first = await opened('objective', objective.id, {
 			label: 'Développer la citoyenneté numérique'
@@ -148,7 +148,7 @@ describe('concurrency', () => {
 		expect(refused).toMatchObject({
 			ok: false,
 			status: 409,
-			message: `Anne Admin a modifié cet élément du plan le ${formatMoment(at.getTime())}, depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`,
+			message: `Vous avez modifié cet élément du plan dans un autre onglet le ${formatMoment(at.getTime())}, depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`,
 			changes: [
 				{ field: 'label', before: objective.label, after: 'Développer la citoyenneté numérique' }
 			]

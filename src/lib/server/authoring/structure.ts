@@ -386,7 +386,7 @@ export async function saveStructure(
 					: (await listEntityRevisions(trx, level, current.id))
 							.filter((r) => r.id > seen)
 							.reverse();
-			return conflictRefusal(STRUCTURE_CONFLICT, since, mergeChanges(since));
+			return conflictRefusal(STRUCTURE_CONFLICT, since, mergeChanges(since), user.id);
 		}
 		const fieldErrors = structureFieldErrors(structure, level, id, input);
 		if (Object.keys(fieldErrors).length > 0) return invalidFields(fieldErrors);
@@ -404,7 +404,7 @@ export async function saveStructure(
 			return refuse(400, 'Aucune modification à enregistrer : l’élément est déjà ainsi.');
 		const moved = current !== undefined && parentOf(level, current) !== parentOf(level, record);
 		const savedId = await writeRecord(trx, level, record, current ? current.version : null);
-		if (savedId === null) return conflictRefusal(STRUCTURE_CONFLICT, [], []);
+		if (savedId === null) return conflictRefusal(STRUCTURE_CONFLICT, [], [], user.id);
 		const context = { trx, user, why: input, clientAddress, now };
 		const parentChange = changes.find((c) => c.field === words.parentField);
 		const name = structureName(level, record as { label: string; number?: number });
