@@ -8,6 +8,7 @@ import { sendAndWait } from './helpers/forms';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
 import { waitForHydration } from './helpers/hydration';
+import { openCampaignFromPage } from './helpers/campaigns';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -328,15 +329,12 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 
 test('a campaign that reaches nobody says so when it opens', async ({ page }) => {
 	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/campagnes');
-	await waitForHydration(page);
-	await page.getByLabel(/^Titre/).fill('Le syndicat seul');
-	await page.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 20));
-	await page.getByLabel('Fiches concernées').selectOption('organisation');
-	// Neither the prefecture nor any organisation of its fiches has a partner account here.
-	await page.getByLabel(/^Organisation/).selectOption({ label: 'Préfecture du Lot' });
-	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
-	await expect(page).toHaveURL(/\/admin\/campagnes\/\d+\?ouverte=1$/);
+	await openCampaignFromPage(page, {
+		title: 'Le syndicat seul',
+		deadline: daysAfter(parisToday(), 20),
+		// Neither the prefecture nor any organisation of its fiches has a partner account here.
+		organisation: 'Préfecture du Lot'
+	});
 	const notice = page.getByRole('status').first();
 	await expect(notice).toContainText('Campagne ouverte, mais elle n’atteint personne');
 	await expect(notice).not.toContainText('un courriel part');

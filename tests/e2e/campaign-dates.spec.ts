@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import { ACCOUNTS, loginPage, portalDatabase } from './helpers/accounts';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
+import { openCampaignFromPage } from './helpers/campaigns';
 import { pageWidth } from './helpers/layout';
 import { expect, test } from './helpers/portal';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
@@ -16,13 +17,9 @@ import { formatDate } from '../../src/lib/utils/format';
 /** Opens a campaign of every fiche from /admin/campagnes as the administrator: its page's address. */
 async function openFromPage(page: Page, title: string, deadline: string, reminders: string) {
 	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/campagnes');
-	await page.getByLabel(/^Titre/).fill(title);
-	await page.getByLabel(/^Échéance/).fill(deadline);
-	await page.getByLabel(/^Rappels/).fill(reminders);
-	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
+	const address = await openCampaignFromPage(page, { title, deadline, reminders });
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
-	return page.url().replace(/\?.*$/, '');
+	return address;
 }
 
 test('an administrator moves an open campaign’s deadline; the page and the outbox say so', async ({

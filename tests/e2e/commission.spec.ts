@@ -4,6 +4,7 @@ import { fieldsReleased } from './helpers/forms';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
 import { cancelConvenedSitting, createSitting } from './helpers/commission';
+import { closeCampaignThrough, openCampaignThrough } from './helpers/campaigns';
 import { screenshot } from './helpers/screenshots';
 import { daysAfter, daysBefore, parisToday } from '../../src/lib/utils/dates';
 import { waitForHydration } from './helpers/hydration';
@@ -780,23 +781,14 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	// A running campaign that prepares it keeps it. Opened while the page offered the deletion: the
 	// refusal is said and focused; then the page says why, instead of a form that would be refused.
 	const admin = await apiAs(ACCOUNTS.admin);
-	const opened = await admin.post('/admin/campagnes?/open', {
-		form: {
-			title: 'Préparer la séance en double',
-			// Not the day of screen-reader.spec's campaign for every fiche: the same fiches by the
-			// same day are refused as a repeat of an open campaign.
-			deadline: daysAfter(parisToday(), 29),
-			scope: 'all',
-			axis: '',
-			priority: '',
-			organisation: '',
-			sitting: String(id),
-			reminders: '-3'
-		},
-		maxRedirects: 0
+	const campaign = await openCampaignThrough(admin, {
+		title: 'Préparer la séance en double',
+		// Not the day of screen-reader.spec's campaign for every fiche: the same fiches by the
+		// same day are refused as a repeat of an open campaign.
+		deadline: daysAfter(parisToday(), 29),
+		sitting: String(id),
+		reminders: '-3'
 	});
-	const campaign = /campagnes\/(\d+)/.exec(opened.headers().location ?? '')?.[1];
-	expect(campaign).toBeDefined();
 	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
 	await expect(section.getByRole('alert')).toBeFocused();
@@ -805,11 +797,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 		'La campagne de suivi « Préparer la séance en double » prépare cette séance'
 	);
 	await expect(section.getByRole('button')).toHaveCount(0);
-	const closed = await admin.post(`/admin/campagnes/${campaign}?/close`, {
-		form: { confirm: 'oui' },
-		maxRedirects: 0
-	});
-	expect(closed.status()).toBe(303);
+	await closeCampaignThrough(admin, campaign);
 	await admin.dispose();
 	// Held with nothing on its agenda: its confirmation page says it cannot be closed, before asking.
 	// Sent without script, a success leads to the page again (Post/Redirect/Get).

@@ -11,6 +11,11 @@ import {
 } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { cancelConvenedSitting } from './helpers/commission';
+import {
+	closeCampaignThrough,
+	openCampaignFromPage,
+	openCampaignThrough
+} from './helpers/campaigns';
 import { expect, test } from './helpers/portal';
 import { fieldsReleased } from './helpers/forms';
 import { screenshotsAtWidths } from './helpers/screenshots';
@@ -314,14 +319,14 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	// In two days (Paris), with a reminder the day before: a reminder due on the opening day would
 	// never go, and the form refuses it.
 	const deadline = daysAfter(parisToday(), 2);
-	await page.getByLabel(/^Titre/).fill('Bilan des assureurs');
-	await page.getByLabel(/^Échéance/).fill(deadline);
-	await page.getByLabel('Fiches concernées').selectOption('organisation');
-	await page.getByLabel(/^Organisation/).selectOption({ label: 'Assureurs' });
-	await page.getByLabel(/^Rappels/).fill('-1');
-	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
+	const campaignPage = await openCampaignFromPage(page, {
+		title: 'Bilan des assureurs',
+		deadline,
+		organisation: 'Assureurs',
+		reminders: '-1'
+	});
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
-	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
+	const campaignId = Number(/campagnes\/(\d+)/.exec(campaignPage)?.[1]);
 	const opening = await lastMail(
 		SUBMITTING.email,
 		/Campagne de suivi «\u00a0Bilan des assureurs\u00a0»/
@@ -441,21 +446,12 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	};
 	db.close();
 	// A campaign for the ARS: its opening mail carries the one-click link of the reminders.
-	const opened = await admin.post('/admin/campagnes?/open', {
-		form: {
-			title: 'Avis de la santé',
-			deadline: daysAfter(parisToday(), 12),
-			scope: 'organisation',
-			axis: '',
-			priority: '',
-			organisation: String(ars),
-			sitting: '',
-			reminders: '-3'
-		},
-		maxRedirects: 0
+	const campaign = await openCampaignThrough(admin, {
+		title: 'Avis de la santé',
+		deadline: daysAfter(parisToday(), 12),
+		organisation: ars,
+		reminders: '-3'
 	});
-	const campaign = /campagnes\/(\d+)/.exec(opened.headers().location ?? '')?.[1];
-	expect(campaign).toBeDefined();
 	await loginPage(page, UNSUBSCRIBING);
 	await page.goto('/compte');
 	await waitForHydration(page);
@@ -507,11 +503,7 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	);
 	await visitor.context().close();
 	// Closed: no other test's partner finds it in their workspace.
-	const closed = await admin.post(`/admin/campagnes/${campaign}?/close`, {
-		form: { confirm: 'oui' },
-		maxRedirects: 0
-	});
-	expect(closed.status()).toBe(303);
+	await closeCampaignThrough(admin, campaign);
 });
 
 test('the relay closes: the messages wait, and an admin sends them as soon as it is mended', async ({

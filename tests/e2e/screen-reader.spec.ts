@@ -6,6 +6,7 @@ import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { waitForHydration } from './helpers/hydration';
 import { frenchSpacing } from '../../src/lib/utils/french-spacing';
 import { FICHE_FIELD_LABELS, RICH_TEXT_TYPING } from '../../src/lib/utils/vocabulary';
+import { openCampaignFromPage } from './helpers/campaigns';
 
 /** The texts of `page`'s main content naming an English expression outside any `lang="en"`. */
 function unmarkedEnglish(page: Page): Promise<string[]> {
@@ -49,12 +50,10 @@ test('links that would read alone say where they lead, starting with their visib
 
 	// A campaign open for every fiche: the partner's line names the fiches still to update.
 	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/campagnes');
-	await waitForHydration(page);
-	await page.getByLabel(/^Titre/).fill('Bilan pour les lecteurs d’écran');
-	await page.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 30));
-	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
-	await expect(page).toHaveURL(/\/admin\/campagnes\/\d+\?ouverte=1$/);
+	await openCampaignFromPage(page, {
+		title: 'Bilan pour les lecteurs d’écran',
+		deadline: daysAfter(parisToday(), 30)
+	});
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();
 	await loginPage(page, ACCOUNTS.partner);
 	const campaign = page.getByRole('region', { name: 'Campagnes de suivi en cours' });

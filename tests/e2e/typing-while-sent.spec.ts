@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, signedIn } from './helpers/accounts';
 import { waitForHydration } from './helpers/hydration';
+import { openCampaignFromPage } from './helpers/campaigns';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
 /**
@@ -271,12 +272,11 @@ test('the organisation, invitation, campaign dates, guest and free point forms a
 	await admin.locator('form[action="?/create"] #email').fill('jeanne@figeac.fr');
 	expect(await leaveAsked(admin, '/admin')).toBe(LEAVE_QUESTION);
 
-	await admin.goto('/admin/campagnes');
-	await waitForHydration(admin);
-	await admin.getByLabel(/^Titre/).fill('Campagne des saisies gardées');
-	await admin.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 10));
-	await admin.getByLabel(/^Rappels/).fill('-3');
-	await admin.getByRole('button', { name: /Ouvrir la campagne/ }).click();
+	await openCampaignFromPage(admin, {
+		title: 'Campagne des saisies gardées',
+		deadline: daysAfter(parisToday(), 10),
+		reminders: '-3'
+	});
 	await expect(admin.getByRole('status').first()).toContainText('Campagne ouverte');
 	await waitForHydration(admin);
 	await admin.getByLabel('Nouvelle échéance').fill(daysAfter(parisToday(), 20));
