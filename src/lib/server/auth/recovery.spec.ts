@@ -458,6 +458,44 @@ describe('invitations by e-mail', () => {
 		);
 	});
 
+	it('an invitation the relay refuses for good: the accounts list says so, and the advice is not to send it again to the same address', async () => {
+		const created = await inviteChloe();
+		if (!created.ok) throw new Error('not created');
+		const state = async () =>
+			(await listUsers(db, now)).find((u) => u.id === created.value.userId)!;
+		expect((await state()).invitationRefused).toBe(false);
+		smtp.refuseNext.push(550);
+		await deliver();
+		expect(await state()).toMatchObject({
+			invitationRefused: true,
+			invitationUntil: now + INVITATION_LIFETIME_MS
+		});
+		const [refused] = await listMessages(db, 1, 0, 'failed');
+		expect(refused!.lastError).toContain(
+			'L’adresse est sans doute en cause (mal écrite, ou boîte qui n’existe plus) : renvoyer l’invitation la ferait refuser de même. L’adresse d’un compte ne se corrige pas : vérifiez-la auprès de la personne, puis désactivez ce compte et créez-en un à la bonne adresse, depuis la liste des comptes.'
+		);
+		expect(refused!.lastError).not.toContain('Renvoyez l’invitation');
+		// Another account's refusal is not this one's; a newer invitation, once sent, clears it.
+		expect((await listUsers(db, now)).filter((u) => u.invitationRefused)).toHaveLength(1);
+		await db
+			.transaction()
+			.execute((trx) => issueInvitation(trx, admin, created.value.userId, null, now));
+		expect((await state()).invitationRefused).toBe(false);
+	});
+
+	it('a reset link the relay refuses for good: the advice names the account’s address, not a new link', async () => {
+		await requestPasswordReset(db, partner.email, '192.0.2.1', now);
+		smtp.refuseNext.push(550);
+		await deliver();
+		const [refused] = await listMessages(db, 1, 0, 'failed');
+		expect(refused!.lastError).toContain(
+			'L’adresse du compte est sans doute en cause (boîte fermée ou qui n’existe plus) : un nouveau lien irait à la même adresse et serait refusé de même.'
+		);
+		expect(refused!.lastError).not.toContain('La personne peut demander un nouveau lien');
+		// An account without an invitation message is not marked by a reset refused.
+		expect((await listUsers(db, now)).some((u) => u.invitationRefused)).toBe(false);
+	});
+
 	it('resends (the old link stops) and revokes', async () => {
 		const created = await inviteChloe();
 		if (!created.ok) throw new Error('not created');

@@ -1,5 +1,6 @@
 import { foldForSearch, sortByName } from '../../utils/text';
 import type { Executor } from '../db';
+import { invitationRefusals } from '../mail/outbox-repository';
 import type { Role, User } from './users';
 
 /** An address as accounts are stored and looked up: trimmed, in lower case. */
@@ -204,16 +205,26 @@ export async function setRole(
 }
 
 /**
- * Every account, with whether it has a password and until when its invitation link still opens
- * (null when none is unused and unexpired: never sent, used, revoked or expired).
+ * Every account, with whether it has a password, until when its invitation link still opens (null
+ * when none is unused and unexpired: never sent, used, revoked or expired), and whether the relay
+ * refused its latest invitation message (invitationRefusals).
  */
 export async function listUsers(
 	db: Executor,
 	now = Date.now()
-): Promise<(User & { hasPassword: boolean; createdAt: string; invitationUntil: number | null })[]> {
+): Promise<
+	(User & {
+		hasPassword: boolean;
+		createdAt: string;
+		invitationUntil: number | null;
+		invitationRefused: boolean;
+	})[]
+> {
 	const rows = await userQuery(db)
+		.leftJoin(invitationRefusals(db).as('refused'), 'refused.userId', 'user_account.id')
 		.select([
 			'user_account.created_at as createdAt',
+			'refused.userId as refusedId',
 			(eb) => eb('user_account.password_hash', 'is not', null).as('hasPassword'),
 			(eb) =>
 				eb
@@ -230,7 +241,8 @@ export async function listUsers(
 		...toUser(r),
 		hasPassword: Boolean(r.hasPassword),
 		createdAt: r.createdAt,
-		invitationUntil: r.invitationUntil === null ? null : Number(r.invitationUntil)
+		invitationUntil: r.invitationUntil === null ? null : Number(r.invitationUntil),
+		invitationRefused: r.refusedId !== null
 	}));
 }
 

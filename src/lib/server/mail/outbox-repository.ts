@@ -518,6 +518,36 @@ export async function keepPending(db: Executor): Promise<number> {
 	return Number(result.numUpdatedRows);
 }
 
+/**
+ * The accounts whose latest invitation message (kind `invitation`: an invitation, or a link an admin
+ * sent) the relay refused (`failed`, not given up after an outage: « refusé (définitif) » at
+ * /admin/courriels), as a table of `userId` to join: one pass over the outbox for every account,
+ * within the accounts' own query. A newer invitation, sent or waiting, takes the account out.
+ */
+export function invitationRefusals(db: Executor) {
+	return db
+		.selectFrom('mail_outbox')
+		.innerJoin(
+			(eb) =>
+				eb
+					.selectFrom('mail_outbox')
+					.select((l) => l.fn.max('id').as('id'))
+					.where('kind', '=', 'invitation')
+					.where('user_id', 'is not', null)
+					.groupBy('user_id')
+					.as('latest'),
+			(join) => join.onRef('latest.id', '=', 'mail_outbox.id')
+		)
+		.select('mail_outbox.user_id as userId')
+		.where('mail_outbox.status', '=', 'failed')
+		.where((eb) =>
+			eb.or([
+				eb('mail_outbox.last_error', 'is', null),
+				eb('mail_outbox.last_error', 'not like', GIVEN_UP_PATTERN)
+			])
+		);
+}
+
 /** The most recent messages (of one status, if given), newest first (admin page). */
 export async function listMessages(
 	db: Executor,

@@ -319,8 +319,16 @@ export function describeFailure(error: unknown): string {
 		: `${summary}${codes ? ` Détail technique : ${codes}.` : ''}`;
 }
 
-/** What to do when a message with a one-time link did not go. */
-function linkRemedy(kind: string): string {
+/**
+ * What to do when a message with a one-time link did not go. Refused for good (`permanent`), the
+ * address is the likely cause: a new link would go to it again, and an account's address cannot be
+ * changed (no form, no command does), so the way out is another account at the right address.
+ */
+function linkRemedy(kind: string, outcome?: Outcome): string {
+	if (outcome === 'permanent')
+		return kind === 'invitation'
+			? 'L’adresse est sans doute en cause (mal écrite, ou boîte qui n’existe plus) : renvoyer l’invitation la ferait refuser de même. L’adresse d’un compte ne se corrige pas : vérifiez-la auprès de la personne, puis désactivez ce compte et créez-en un à la bonne adresse, depuis la liste des comptes.'
+			: 'L’adresse du compte est sans doute en cause (boîte fermée ou qui n’existe plus) : un nouveau lien irait à la même adresse et serait refusé de même. L’adresse d’un compte ne se corrige pas : si la personne en a une autre, désactivez ce compte et créez-en un à cette adresse, depuis la liste des comptes.';
 	return kind === 'invitation'
 		? 'Renvoyez l’invitation depuis la liste des comptes.'
 		: 'La personne peut demander un nouveau lien.';
@@ -678,7 +686,7 @@ export class MailSender {
 			outcome === 'temporary'
 				? `${reason.replace(/ : nouvel essai plus tard\./, '.')} Abandonné après ${message.attempts} essais.`
 				: reason;
-		const remedy = message.oneTimeLink ? ` ${linkRemedy(message.kind)}` : '';
+		const remedy = message.oneTimeLink ? ` ${linkRemedy(message.kind, outcome)}` : '';
 		// A relay's own words may end without a full stop; the remedy is a sentence of its own.
 		const ended = remedy && !/[.!?]$/.test(final.trim()) ? `${final.trim()}.` : final;
 		await markStopped(

@@ -41,3 +41,31 @@ describe('the invitation notice on the accounts page', () => {
 		);
 	});
 });
+
+describe('an account whose invitation the relay refused', () => {
+	it('says so next to its invitation state, with a link to the refused messages', () => {
+		const account = {
+			id: 2,
+			email: 'refuse@lot.fr',
+			name: 'Rémi Refusé',
+			role: 'commission',
+			organisationId: null,
+			organisationName: null,
+			organisationSlug: null,
+			disabled: false,
+			hasPassword: false,
+			createdAt: '2026-12-08T09:00:00.000Z',
+			invitationUntil: Date.UTC(2026, 11, 15, 9),
+			invitationRefused: true
+		};
+		const { body } = render(Page, {
+			props: { data: { users: [account], organisations: [], ownId: 1 }, form: null } as never
+		});
+		const state = /<td data-label="État">([\s\S]*?)<\/td>/.exec(body)?.[1] ?? '';
+		expect(shownText(state)).toContain('invitation en attente, jusqu’au 15 décembre 2026');
+		expect(shownText(state)).toContain(
+			'courriel refusé par le serveur de courrier : adresse sans doute erronée (voir les courriels refusés)'
+		);
+		expect(state).toContain('href="/admin/courriels?etat=refuses"');
+	});
+});
