@@ -83,8 +83,8 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 		/^rappels\s:\s+J-3\s+→\s+J-3, J-1$/
 	);
 	await expect(
-		row.getByRole('listitem').filter({ hasText: /^organisations prévenues/ })
-	).toHaveText(/organisations prévenues\s:\s+oui$/);
+		row.getByRole('listitem').filter({ hasText: /^prévenir les organisations/ })
+	).toHaveText(/prévenir les organisations\s:\s+oui$/);
 });
 
 test('two administrators change the dates from the same page: the second keeps the first’s deadline, sent again', async ({

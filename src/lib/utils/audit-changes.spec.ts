@@ -43,7 +43,7 @@ describe('auditChanges', () => {
 			)
 		).toEqual([
 			{ field: 'rappels', before: 'J-14, J-3, J+1', after: 'J-7, J0' },
-			{ field: 'organisations prévenues', before: null, after: 'non' }
+			{ field: 'prévenir les organisations', before: null, after: 'non' }
 		]);
 		expect(
 			auditChanges(JSON.stringify({ startsAt: '09:00' }), JSON.stringify({ startsAt: '14:30' }))

@@ -52,8 +52,9 @@ const FIELD_LABELS: Record<string, string> = {
 	// that has both shows the second (flatten); `reminders` is also a mail preference's box.
 	reminders: 'rappels',
 	reminderDays: 'rappels',
-	// A change of a campaign's dates: whether the organisations still missing an answer were told.
-	notify: 'organisations prévenues',
+	// A change of a campaign's dates: the box « Prévenir les organisations… » (they are told only if
+	// the deadline moved).
+	notify: 'prévenir les organisations',
 	// Mail preferences (/compte): their other boxes, and those a save kept as stored, changed
 	// elsewhere meanwhile (their names).
 	validations: 'validations',
