@@ -1,6 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, signedIn } from './helpers/accounts';
+import { waitForHydration } from './helpers/hydration';
 
 /**
  * A refused form, with or without a script: the page's title says so first (RGAA 8.6), and each
@@ -76,6 +77,10 @@ test('the séance page: no member chosen, no fiche ticked — told under the fie
 
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto(`/commission/seances/${id}`);
+	// Flaky under load, review s63: « Ajouter » pressed before the page's script had taken over
+	// sent the form without it, and a page answered without script gives no field the focus (its
+	// summary is where it opens). The script's own answer is what this test reads.
+	await waitForHydration(page);
 	const title = await page.title();
 	const select = page.getByLabel('Membre présent');
 	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
