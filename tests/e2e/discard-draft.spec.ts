@@ -80,3 +80,52 @@ test('a partner saves a draft, discards it after ticking the box; /espace no lon
 	await expect(a.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
 	for (const context of [paul.context, chloe.context, tab.context]) await context.close();
 });
+
+for (const javaScriptEnabled of [true, false])
+	test(`a draft discarded from another tab while it was being written: its save offers to keep the typing as a new update, which lands on a new draft (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async ({
+		browser
+	}) => {
+		const paul = await signedIn(browser, ACCOUNTS.partner, {
+			path: '/espace/fiches/6-1/suivi',
+			javaScriptEnabled
+		});
+		const a = paul.page;
+		const b = await paul.context.newPage();
+		/** Discards the draft from tab B, as a person does on its page. */
+		async function discardFromB(id: number) {
+			await b.goto(`/espace/suivis/${id}`);
+			await b.getByLabel(/supprimer le brouillon$/).check();
+			await b.getByRole('button', { name: 'Supprimer le brouillon' }).click();
+			await expect(b).toHaveURL(new RegExp(`/espace/suivis/${id}/supprime$`));
+		}
+		await a.getByLabel('Ce qui a été fait').fill('Brouillon supprimé entre-temps');
+		await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+		await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+		const id = Number(/brouillon=(\d+)/.exec(a.url())?.[1]);
+		await discardFromB(id);
+
+		await a.getByLabel('Ce qui a été fait').fill('Saisie à garder');
+		await a.getByLabel('Prochaines étapes').fill('Relancer les communes');
+		await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+		const alert = a.getByRole('alert').first();
+		await expect(alert).toContainText(
+			'Ce brouillon de la fiche 6-1 a été supprimé par Paul Partenaire'
+		);
+		await expect(alert).toContainText('en fait un nouveau brouillon de la fiche');
+		for (const refused of ['Enregistrer le brouillon', 'Soumettre à Lot numérique'])
+			await expect(a.getByRole('button', { name: refused })).toHaveCount(0);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie à garder');
+		const asNew = a.getByRole('button', {
+			name: 'Enregistrer ma saisie comme nouvelle mise à jour'
+		});
+		await expect(asNew).toHaveCount(1);
+		await asNew.click();
+		await expect(a).toHaveURL(/\/espace\/fiches\/6-1\/suivi\?brouillon=\d+&enregistre=nouvelle$/);
+		const created = Number(/brouillon=(\d+)/.exec(a.url())?.[1]);
+		expect(created).not.toBe(id);
+		await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Saisie à garder');
+		await expect(a.getByLabel('Prochaines étapes')).toHaveValue('Relancer les communes');
+		// The fiche left free for the next test.
+		await discardFromB(created);
+		await paul.context.close();
+	});

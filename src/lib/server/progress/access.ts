@@ -96,7 +96,7 @@ async function noUpdate(
 	if (action === 'save')
 		return refuse(
 			409,
-			`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez. Pour garder ce que vous y avez écrit, ouvrez « Nouvelle mise à jour » de la fiche depuis Mon espace et copiez-le.`,
+			`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez.`,
 			{ reason: 'draft-discarded' }
 		);
 	return refuse(

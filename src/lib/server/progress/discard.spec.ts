@@ -223,7 +223,7 @@ describe('discardProgressDraft: two people of the organisation at once', () => {
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (!late.ok) {
 			expect(late.message).toMatch(
-				/^Ce brouillon de la fiche 9-1 a été supprimé par Partenaire paul@cdg46\.fr le .*, pendant que vous le modifiiez\. Pour garder ce que vous y avez écrit, ouvrez « Nouvelle mise à jour »/
+				/^Ce brouillon de la fiche 9-1 a été supprimé par Partenaire paul@cdg46\.fr le .*, pendant que vous le modifiiez\.$/
 			);
 		}
 		expect(await listOrganisationPendingUpdates(db, cdg.organisationId!)).toEqual([]);

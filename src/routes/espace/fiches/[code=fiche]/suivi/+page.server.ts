@@ -25,6 +25,8 @@ import type { Actions, PageServerLoad } from './$types';
  */
 const TYPING_KEPT =
 	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
+const TYPING_KEPT_AS_NEW =
+	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous : « Enregistrer ma saisie comme nouvelle mise à jour » en fait un nouveau brouillon de la fiche.';
 
 /** The draft the address names; null for none, and for a `brouillon=` that is not a number. */
 function draftId(url: URL): number | null {
@@ -209,12 +211,16 @@ export const actions: Actions = {
 					result.reason === 'forbidden' ? undefined : { message: result.message, next: result.next }
 				);
 			if (result.status === 404) missing(event, result.message);
+			const discarded = result.reason === 'draft-discarded';
 			const kept =
-				result.reason === 'organisation-off-fiche' || result.reason === 'draft-discarded'
-					? { ...result, message: `${result.message} ${TYPING_KEPT}` }
+				result.reason === 'organisation-off-fiche' || discarded
+					? {
+							...result,
+							message: `${result.message} ${discarded ? TYPING_KEPT_AS_NEW : TYPING_KEPT}`
+						}
 					: result;
 			// The update validated meanwhile (the form refused as stale, or for its fields: at the first
-			// refusal either way): « Enregistrer ma saisie comme nouvelle mise à jour » sends this key (the
+			// refusal either way), or the draft discarded meanwhile: « Enregistrer ma saisie comme nouvelle mise à jour » sends this key (the
 			// page's may be the validated one's last, answered as sent twice); one key per refusal, so
 			// that a double click creates one draft. That save refused (its fields, or
 			// another update of the fiche opened meanwhile, which the answer shows beside the typing), the
@@ -223,8 +229,10 @@ export const actions: Actions = {
 			const offersNew =
 				result.stored?.canSaveAsNew ||
 				result.reason === 'update-validated' ||
+				discarded ||
 				(form.get('intent') === 'new' && result.reason !== 'organisation-off-fiche');
-			const newKey = offersNew ? { newSubmissionKey: crypto.randomUUID() } : {};
+			// The draft discarded meanwhile: the page says what the one button does (no version to compare).
+			const newKey = offersNew ? { newSubmissionKey: crypto.randomUUID(), discarded } : {};
 			return refusalAnswer(kept, typedValues(form), newKey);
 		}
 		const { id, state, duplicate, unchanged } = result.value;
