@@ -423,6 +423,15 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 }
 
 /**
+ * Why the later of two indicators of a fiche under one label is refused: « l’indicateur « Bornes »
+ * de cette fiche porte déjà ce libellé… », `other` quoted as its caller quotes it, `where` saying
+ * where it is (the workbook's « (ligne 12) »). The fiche's form and the workbook say it alike.
+ */
+export function repeatedIndicatorLabel(other: string, where = ''): string {
+	return `l’indicateur ${other} de cette fiche${where} porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé`;
+}
+
+/**
  * Two indicators of the fiche kept in service under one label, compared as titles and names are
  * everywhere (foldForMatching): the later row is refused, naming the other by its label.
  */
@@ -433,9 +442,11 @@ function refuseRepeatedLabels(rows: IndicatorInput[], errors: FieldErrors) {
 		if (row.retire || folded === '' || row.row === undefined) continue;
 		const other = first.get(folded);
 		if (other === undefined) first.set(folded, row.label);
-		else
+		else {
+			const said = repeatedIndicatorLabel(`« ${other} »`);
 			errors[indicatorRowField(row.row, 'label')] ??=
-				`L’indicateur « ${other} » de cette fiche porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé.`;
+				`${said.charAt(0).toUpperCase()}${said.slice(1)}.`;
+		}
 	}
 }
 

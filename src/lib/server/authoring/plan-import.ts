@@ -329,7 +329,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		return refusedBeforeComparing(reading.problems.map(capitalised), reading.problemCount);
 	const read = reading.ok ? reading : reading.partial!;
 	// Read once: what changed in the portal since the export, for every comparison below.
-	const since = await revisionsSinceExport(db, read.exportedRevision);
+	const since = await readSinceExport(db, read.exportedRevision);
 	const { current, creates, diff } = await compareWithPlan(db, read, since);
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
 	// A workbook read with refused cells: its indicator rows refused are not compared (a refused
@@ -338,9 +338,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const compared = diff.changes.filter(
 		(c) => c.entity !== 'indicator' || !refusedIndicators.has(c.key)
 	);
-	const left = await leftSinceExport(db, since);
-	const outdated = await changedSinceExport(
-		db,
+	const left = leftSinceExport(since);
+	const outdated = changedSinceExport(
 		since,
 		compared,
 		fichesNamingMerged(read.model, left),
@@ -351,6 +350,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const twins = twinTitleProblems(current, read.model, read.ficheRows);
 	const names = await organisationNameProblems(
 		db,
+		since.ids,
 		current,
 		read.model,
 		read.organisationRows.listed
@@ -432,7 +432,7 @@ async function readWithinLimits(
 async function compareWithPlan(
 	db: Executor,
 	read: { model: PlanModel; ficheRows: Map<string, number>; exportedRevision: number | null },
-	since: RevisionAfter[]
+	since: SinceExport
 ) {
 	const [current, retiredFiches, retiredIndicators, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
@@ -452,7 +452,7 @@ async function compareWithPlan(
 	const movedSinceExport = new Set(
 		moves.filter((m) => exported !== null && m.revision > exported).map((m) => m.formerCode)
 	);
-	const ids = await loadPlanIds(db);
+	const { ids } = since;
 	const diff = diffPlans(current, read.model, {
 		ficheRows: read.ficheRows,
 		retiredFiches,
@@ -461,7 +461,7 @@ async function compareWithPlan(
 		formerCodes,
 		movedSinceExport,
 		indicatorIds: ids.indicators,
-		structureAddedSinceExport: structureAddedSinceExport(since, ids),
+		structureAddedSinceExport: structureAddedSinceExport(since.added, ids),
 		...(await ficheEventsSinceExport(db, exported, since))
 	});
 	return { current, creates, diff };
@@ -543,13 +543,14 @@ function twinTitleProblems(
  */
 async function organisationNameProblems(
 	db: Executor,
+	ids: PlanIds,
 	current: PlanModel,
 	next: PlanModel,
 	rows: Map<string, number>
 ): Promise<WorkbookProblem[]> {
 	const nameToday = new Map(current.organisations.map((o) => [o.slug, o.name]));
 	const keyNext = new Map(next.organisations.map((o) => [o.slug, organisationNameKey(o.name)]));
-	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
+	const slugs = new Map([...ids.organisations].map(([slug, id]) => [id, slug]));
 	const merged = new Set(
 		(next.retiredOrganisations ?? []).filter((o) => o.mergedInto).map((o) => o.slug)
 	);
@@ -793,16 +794,13 @@ const WORKBOOK_READ_LIMIT_MS = 30_000;
  * fiche changed last by a merge, whose rows name the organisation merged (`toldOnRows`), is said on
  * those rows instead (retiredOrganisationProblems).
  */
-async function changedSinceExport(
-	db: Executor,
-	revisions: RevisionAfter[],
+function changedSinceExport(
+	{ revisions, ids, latest, added }: SinceExport,
 	changes: EntityChange[],
 	toldOnRows: Set<string>,
 	rowOf: (change: EntityChange) => number | null
-): Promise<WorkbookProblem[]> {
+): WorkbookProblem[] {
 	if (revisions.length === 0 || changes.length === 0) return [];
-	const ids = await loadPlanIds(db);
-	const { latest, added } = latestRevisionOfRows(revisions, ids);
 	return changes.flatMap((change) => {
 		if (change.action === 'created') return [];
 		const id = entityIdOf(ids, change);
@@ -852,14 +850,20 @@ function rowOfChange(read: {
 }
 
 /**
- * The revisions recorded after the workbook's export, latest first (none when it does not say its
- * revision): read once per check, for every comparison with what changed since.
+ * What changed in the portal since the workbook's export, read once per check for every comparison
+ * with it: the revisions recorded after the export, latest first (none when it does not say its
+ * revision), the plan's ids today, and each row's latest revision and the one that added it
+ * (latestRevisionOfRows).
  */
-async function revisionsSinceExport(
-	db: Executor,
-	exported: number | null
-): Promise<RevisionAfter[]> {
-	return exported === null ? [] : listRevisionsAfter(db, exported);
+interface SinceExport extends ReturnType<typeof latestRevisionOfRows> {
+	revisions: RevisionAfter[];
+	ids: PlanIds;
+}
+
+async function readSinceExport(db: Executor, exported: number | null): Promise<SinceExport> {
+	const revisions = exported === null ? [] : await listRevisionsAfter(db, exported);
+	const ids = await loadPlanIds(db);
+	return { revisions, ids, ...latestRevisionOfRows(revisions, ids) };
 }
 
 /** The id in the database of the row a change is of (the plan's is 1), if it has one. */
@@ -949,7 +953,7 @@ function addedSinceExportProblem(change: EntityChange, revision: RevisionAfter):
 async function ficheEventsSinceExport(
 	db: Executor,
 	exported: number | null,
-	since: RevisionAfter[]
+	since: SinceExport
 ): Promise<{
 	abandonedSinceExport: Map<string, string>;
 	prioritySinceExport: Map<string, string>;
@@ -965,7 +969,7 @@ async function ficheEventsSinceExport(
 	for (const { code, heldOn } of events.priority)
 		if (!prioritySinceExport.has(code))
 			prioritySinceExport.set(code, `par la séance du ${formatDate(heldOn)}`);
-	const retiredSinceExport = await indicatorStatesSinceExport(db, since);
+	const retiredSinceExport = indicatorStatesSinceExport(since);
 	return { abandonedSinceExport, prioritySinceExport, retiredSinceExport };
 }
 
@@ -980,10 +984,10 @@ interface LeftSinceExport {
 	retired: Map<string, string>;
 }
 
-async function leftSinceExport(db: Executor, revisions: RevisionAfter[]): Promise<LeftSinceExport> {
+function leftSinceExport({ revisions, ids }: SinceExport): LeftSinceExport {
 	const left = { merged: new Map<string, string>(), retired: new Map<string, string>() };
 	if (revisions.length === 0) return left;
-	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
+	const slugs = new Map([...ids.organisations].map(([slug, id]) => [id, slug]));
 	for (const revision of revisions) {
 		if (revision.entity !== 'organisation') continue;
 		const when = whenAndWho(revision.createdAt, revision.userName);
@@ -1003,11 +1007,8 @@ async function leftSinceExport(db: Executor, revisions: RevisionAfter[]): Promis
  * revision (`indicator.<id>.state`), an import in the indicator's (`retired` before December 2026).
  * Of an indicator retired now, the retirement.
  */
-async function indicatorStatesSinceExport(
-	db: Executor,
-	revisions: RevisionAfter[]
-): Promise<Map<string, string>> {
-	const keys = new Map([...(await loadPlanIds(db)).indicators].map(([key, id]) => [id, key]));
+function indicatorStatesSinceExport({ revisions, ids }: SinceExport): Map<string, string> {
+	const keys = new Map([...ids.indicators].map(([key, id]) => [id, key]));
 	const changed = new Map<string, string>();
 	for (const revision of revisions)
 		for (const { field } of JSON.parse(revision.changes) as { field: string }[]) {

@@ -22,26 +22,24 @@ export function revisionWhenAndWho(revision: RevisionAfter): string {
 
 /**
  * The axes, orientations and objectives added since the export (by their form, or another import:
- * their « created » revision), by « entity:key » (« axis:sobriete », « objective:18 »), with when
- * and by whom: the workbook, which has no row for them, is out of date, not cut short by the
- * person (compareLevel, plan-diff.ts).
+ * their « created » revision, from `added`, the rows added since by « entity:id », read once per
+ * check: latestRevisionOfRows, plan-import.ts), by « entity:key » (« axis:sobriete »,
+ * « objective:18 »), with when and by whom: the workbook, which has no row for them, is out of
+ * date, not cut short by the person (compareLevel, plan-diff.ts).
  */
 export function structureAddedSinceExport(
-	revisions: RevisionAfter[],
+	added: Map<string, RevisionAfter>,
 	ids: PlanIds
 ): Map<string, string> {
-	const keys = new Map<string, string>();
+	const said = new Map<string, string>();
 	for (const [entity, byKey] of [
 		['axis', ids.axes],
 		['orientation', ids.orientations],
 		['objective', ids.objectives]
 	] as const)
-		for (const [key, id] of byKey) keys.set(`${entity}:${id}`, `${entity}:${key}`);
-	const added = new Map<string, string>();
-	for (const revision of revisions) {
-		const key = keys.get(`${revision.entity}:${revision.entityId}`);
-		if (revision.action === 'created' && key !== undefined)
-			added.set(key, revisionWhenAndWho(revision));
-	}
-	return added;
+		for (const [key, id] of byKey) {
+			const revision = added.get(`${entity}:${id}`);
+			if (revision) said.set(`${entity}:${key}`, revisionWhenAndWho(revision));
+		}
+	return said;
 }

@@ -13,6 +13,7 @@ import {
 	ficheSchema,
 	indicatorLabel,
 	listedRowText,
+	repeatedIndicatorLabel,
 	repeatedOrganisationProblem,
 	rowText
 } from '../../schemas/plan-edit';
@@ -2033,8 +2034,7 @@ function repeatedLabels(
 			return i.fiche && folded ? `${i.fiche}\u0000${folded}` : '';
 		},
 		2,
-		(_, first) =>
-			`l’indicateur ${quoted(labelOnRow.get(first)!)} de cette fiche (ligne ${first}) porte déjà ce libellé (capitales, accents, espaces et ponctuation mis à part) : donnez à celui-ci un autre libellé`
+		(_, first) => repeatedIndicatorLabel(quoted(labelOnRow.get(first)!), ` (ligne ${first})`)
 	);
 }
 
