@@ -113,6 +113,19 @@ function sender(overrides: Partial<ConstructorParameters<typeof MailSender>[1]> 
 	});
 }
 
+/** Runs `act` against a relay scripted by `script` (startScriptedRelay), closed afterwards. */
+async function withScriptedRelay(
+	script: Parameters<typeof startScriptedRelay>[0],
+	act: (relay: Awaited<ReturnType<typeof startScriptedRelay>>) => Promise<void>
+): Promise<void> {
+	const relay = await startScriptedRelay(script);
+	try {
+		await act(relay);
+	} finally {
+		await relay.close();
+	}
+}
+
 describe('the outbox sender', () => {
 	it('delivers a message through SMTP: both parts, its Message-ID and unsubscribe headers', async () => {
 		const id = await queue('Rappel', 'https://sdusn.test/desabonnement/abc');
@@ -601,8 +614,7 @@ describe('the outbox sender', () => {
 	});
 
 	it('never sends again a message the relay may have taken: a cut after its final dot', async () => {
-		const relay = await startScriptedRelay({ afterData: 'cut' });
-		try {
+		await withScriptedRelay({ afterData: 'cut' }, async (relay) => {
 			const id = await queue('Invitation');
 			const other = await queue('Autre');
 			const s = sender({ transport: smtpTransport(relay.config) });
@@ -618,9 +630,7 @@ describe('the outbox sender', () => {
 				);
 			}
 			expect(await readRelayState(db)).toMatchObject({ failingSince: null });
-		} finally {
-			await relay.close();
-		}
+		});
 	});
 
 	it('a relay that refuses the portal itself (greeting, sender) holds every message instead of failing them', async () => {
@@ -629,8 +639,7 @@ describe('the outbox sender', () => {
 			{ mailFrom: '550 5.7.1 Sender address rejected' },
 			{ mailFrom: '530 5.7.0 Authentication required' }
 		]) {
-			const relay = await startScriptedRelay(script);
-			try {
+			await withScriptedRelay(script, async (relay) => {
 				const first = await queue('Premier');
 				const second = await queue('Second');
 				const s = sender({ transport: smtpTransport(relay.config) });
@@ -644,50 +653,44 @@ describe('the outbox sender', () => {
 					.updateTable('mail_relay')
 					.set({ failing_since: null, failures: 0, paused_until: null, last_error: null })
 					.execute();
-			} finally {
-				await relay.close();
-			}
+			});
 		}
 	});
 
 	it('a relay that closes before its greeting holds every message, none marked « interrompu »', async () => {
-		const relay = await startScriptedRelay({ greeting: null });
-		try {
+		await withScriptedRelay({ greeting: null }, async (relay) => {
 			const ids = [await queue('Premier'), await queue('Second')];
 			expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(1);
 			for (const id of ids)
 				expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 0 });
 			expect(await readRelayState(db)).toMatchObject({ failures: 1 });
-		} finally {
-			await relay.close();
-		}
+		});
 	});
 
 	it('a cut before the message itself (at RCPT TO) delivered nothing: this message waits alone', async () => {
-		const relay = await startScriptedRelay({
-			rcptTo: (address) => (address === 'coupe@cdg46.test' ? 'cut' : '250 OK')
-		});
-		try {
-			const cut = await queueTo('coupe@cdg46.test', 'Coupé');
-			const other = await queue('Autre');
-			expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(2);
-			const row = await findMessage(db, cut);
-			expect(row).toMatchObject({ status: 'pending', attempts: 1 });
-			expect(row!.lastError).toMatch(
-				/^La connexion avec le serveur de courrier a été coupée avant l’envoi du message : nouvel essai plus tard\./
-			);
-			expect(await findMessage(db, other)).toMatchObject({ status: 'sent' });
-			expect(relay.bodies).toHaveLength(1);
-		} finally {
-			await relay.close();
-		}
+		await withScriptedRelay(
+			{
+				rcptTo: (address) => (address === 'coupe@cdg46.test' ? 'cut' : '250 OK')
+			},
+			async (relay) => {
+				const cut = await queueTo('coupe@cdg46.test', 'Coupé');
+				const other = await queue('Autre');
+				expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(2);
+				const row = await findMessage(db, cut);
+				expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+				expect(row!.lastError).toMatch(
+					/^La connexion avec le serveur de courrier a été coupée avant l’envoi du message : nouvel essai plus tard\./
+				);
+				expect(await findMessage(db, other)).toMatchObject({ status: 'sent' });
+				expect(relay.bodies).toHaveLength(1);
+			}
+		);
 	});
 
 	it('one recipient refused by policy (5.7.1) waits alone; two in a round are the relay’s refusal', async () => {
 		const refused = (address: string) =>
 			address.endsWith('@orange.test') ? `554 5.7.1 <${address}>: Relay access denied` : '250 OK';
-		const relay = await startScriptedRelay({ rcptTo: refused });
-		try {
+		await withScriptedRelay({ rcptTo: refused }, async (relay) => {
 			const outside = await queueTo('alice@orange.test', 'Dehors');
 			const inside = await queue('Dedans');
 			const s = sender({ transport: smtpTransport(relay.config) });
@@ -710,27 +713,25 @@ describe('the outbox sender', () => {
 			expect(await findMessage(db, second)).toMatchObject({ status: 'pending', attempts: 0 });
 			expect(await findMessage(db, third)).toMatchObject({ status: 'pending', attempts: 0 });
 			expect(await readRelayState(db)).toMatchObject({ failures: 1 });
-		} finally {
-			await relay.close();
-		}
+		});
 	});
 
 	it('keeps the relay’s reply to a login out of what admins read (it may quote the credentials)', async () => {
-		const relay = await startScriptedRelay({
-			auth: '500 5.5.1 Command unrecognized: "AUTH PLAIN AHBvcnRhaWwAVHIzcy1zM2NyZXQh"'
-		});
-		try {
-			await queue('Premier');
-			const config = { ...relay.config, user: 'portail', password: 'Tr3s-s3cret!' };
-			await sender({ transport: smtpTransport(config) }).deliverDue();
-			const { lastError } = await readRelayState(db);
-			expect(lastError).toMatch(
-				/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL \(code 500\)/
-			);
-			expect(lastError).not.toContain('AHBvcnRhaWw');
-		} finally {
-			await relay.close();
-		}
+		await withScriptedRelay(
+			{
+				auth: '500 5.5.1 Command unrecognized: "AUTH PLAIN AHBvcnRhaWwAVHIzcy1zM2NyZXQh"'
+			},
+			async (relay) => {
+				await queue('Premier');
+				const config = { ...relay.config, user: 'portail', password: 'Tr3s-s3cret!' };
+				await sender({ transport: smtpTransport(config) }).deliverDue();
+				const { lastError } = await readRelayState(db);
+				expect(lastError).toMatch(
+					/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL \(code 500\)/
+				);
+				expect(lastError).not.toContain('AHBvcnRhaWw');
+			}
+		);
 	});
 
 	it('a message cancelled during an outage does not end it: the relay was not tried', async () => {
@@ -748,15 +749,12 @@ describe('the outbox sender', () => {
 	});
 
 	it('a message too big for the relay (552 at MAIL FROM) fails alone', async () => {
-		const relay = await startScriptedRelay({ mailFrom: '552 5.3.4 Message size exceeds limit' });
-		try {
+		await withScriptedRelay({ mailFrom: '552 5.3.4 Message size exceeds limit' }, async (relay) => {
 			const id = await queue('Gros');
 			expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(1);
 			expect(await findMessage(db, id)).toMatchObject({ status: 'failed', attempts: 1 });
 			expect(await readRelayState(db)).toMatchObject({ failingSince: null });
-		} finally {
-			await relay.close();
-		}
+		});
 	});
 
 	it('keeps messages in the outbox without SMTP_URL (embedded default)', async () => {
