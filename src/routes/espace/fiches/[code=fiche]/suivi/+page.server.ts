@@ -122,14 +122,19 @@ const SAVED_KEYS = ['1', 'deja', 'inchange', 'nouvelle'] as const;
 async function confirmation(url: URL, user: User, draft: { id: number; state: string } | null) {
 	const key = SAVED_KEYS.find((k) => k === url.searchParams.get('enregistre'));
 	const withdrawn = url.searchParams.has('retiree') && draft?.state === 'draft';
-	if (!draft || (!key && !withdrawn)) return { saved: null, withdrawn: false };
+	// « Une mise à jour … était déjà en cours : la voici » (`reprise=1`, the redirect of a new update
+	// to the open one) only over an open update of this organisation: a crafted link says nothing.
+	const resumed =
+		url.searchParams.has('reprise') && (draft?.state === 'draft' || draft?.state === 'returned');
+	if (!draft || (!key && !withdrawn)) return { saved: null, withdrawn: false, resumed };
 	const action = key ? 'update.saved' : 'update.withdrawn';
 	const onUpdate = { type: 'suivi' as const, id: draft.id };
 	const act = await latestOwnAct(getDb(), user.id, action, markerFreshSince(), onUpdate);
 	const asNew = (act?.after as { intent?: unknown } | null)?.intent === 'new';
 	return {
 		saved: act && key && (key !== 'nouvelle' || asNew) ? key : null,
-		withdrawn: act !== null && !key
+		withdrawn: act !== null && !key,
+		resumed
 	};
 }
 

@@ -55,3 +55,18 @@ describe('the progress form’s confirmations read from the address', () => {
 		expect((await shown(paul, `brouillon=${id}&enregistre=xyz`)).saved).toBeNull();
 	});
 });
+
+describe('the form’s « déjà en cours : la voici » (`reprise=1`)', () => {
+	it('is said over the organisation’s open update, never on a new form', async () => {
+		const paul = await createTestUser(portal.db, PEOPLE.paul);
+		const empty = (await shown(paul, 'reprise=1')) as { resumed?: boolean };
+		expect(empty.resumed).toBe(false);
+		const input = progressInput({ intent: 'draft' });
+		const saved = await saveProgressUpdate(portal.db, paul, '9-1', null, input, null);
+		if (!saved.ok) throw new Error(saved.message);
+		const open = (await shown(paul, `brouillon=${saved.value.id}&reprise=1`)) as {
+			resumed?: boolean;
+		};
+		expect(open.resumed).toBe(true);
+	});
+});
