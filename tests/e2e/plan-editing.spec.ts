@@ -125,7 +125,7 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	await expect(alert).toContainText('rien n’a été enregistré');
 	// Who made the change, and when: the same account, in another tab, is « vous ».
 	await expect(alert).toContainText(
-		/Vous avez modifié cette fiche dans un autre onglet le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous l’avez ouverte/
+		/Vous avez modifié cette fiche depuis un autre onglet, une autre fenêtre ou un autre appareil le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous l’avez ouverte/
 	);
 	await expect(alert.getByRole('row', { name: /Titre/ })).toContainText(
 		'Wifi public lotois dans chaque commune'
@@ -590,7 +590,7 @@ test('two admins edit one organisation: the second is shown the other’s change
 	await expect(alert).toContainText('rien n’a été enregistré');
 	// Who made the change, and when: the same account, in another tab, is « vous ».
 	await expect(alert).toContainText(
-		/Vous avez modifié cette organisation dans un autre onglet le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous avez ouvert la page/
+		/Vous avez modifié cette organisation depuis un autre onglet, une autre fenêtre ou un autre appareil le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous avez ouvert la page/
 	);
 	await expect(alert).toContainText('les champs que vous n’aviez pas touchés ont repris');
 	await expect(alert.getByRole('row', { name: /Nom/ })).toContainText(

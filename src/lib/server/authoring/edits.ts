@@ -158,14 +158,15 @@ const revisionAuthor = (revision: RevisionBy) =>
 	`${revision.userName ?? 'quelqu’un'}${revision.origin === 'import' ? ' (import d’un classeur)' : ''}`;
 
 /**
- * Where the person posting changed the record themselves, when they alone did: « dans un autre
- * onglet » (a form), « par l’import d’un classeur », or both.
+ * Where the person posting changed the record themselves, when they alone did: « depuis un autre
+ * onglet, une autre fenêtre ou un autre appareil » (a form: the server cannot tell which, as the
+ * partner’s form says it), « par l’import d’un classeur », or both.
  */
 function ownWay(revisions: RevisionBy[]): string {
 	const imported = revisions.some((r) => r.origin === 'import');
 	const typed = revisions.some((r) => r.origin !== 'import');
 	return listInWords([
-		...(typed ? ['dans un autre onglet'] : []),
+		...(typed ? ['depuis un autre onglet, une autre fenêtre ou un autre appareil'] : []),
 		...(imported ? ['par l’import d’un classeur'] : [])
 	]);
 }

@@ -350,7 +350,7 @@ describe('editing a fiche', () => {
 		expect((await updateFiche(db, admin, '14-1', saved, null, at)).ok).toBe(true);
 		const refused = await updateFiche(db, admin, '14-1', stale, null);
 		expect(!refused.ok && refused.message).toBe(
-			`Vous avez modifié cette fiche dans un autre onglet le ${formatMoment(at.getTime())}, depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`
+			`Vous avez modifié cette fiche depuis un autre onglet, une autre fenêtre ou un autre appareil le ${formatMoment(at.getTime())}, depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`
 		);
 	});
 

@@ -148,7 +148,7 @@ describe('concurrency', () => {
 		expect(refused).toMatchObject({
 			ok: false,
 			status: 409,
-			message: `Vous avez modifié cet élément du plan dans un autre onglet le ${formatMoment(at.getTime())}, depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`,
+			message: `Vous avez modifié cet élément du plan depuis un autre onglet, une autre fenêtre ou un autre appareil le ${formatMoment(at.getTime())}, depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.`,
 			changes: [
 				{ field: 'label', before: objective.label, after: 'Développer la citoyenneté numérique' }
 			]
