@@ -221,6 +221,15 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await screenshot(page, testInfo.outputPath('cloture-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
 
+	// A link crafted with ?relire=1 says no refusal: only a refused closing leads there
+	// (refusedBack), not the address alone.
+	const crafted = await context.newPage();
+	await crafted.goto(`${page.url()}?relire=1`);
+	await expect(crafted.locator('h1')).toHaveText('Clore la séance du 20 novembre 2026 ?');
+	await expect(crafted.getByText('La séance n’a pas été close')).toHaveCount(0);
+	await expect(crafted).not.toHaveTitle(/^Erreur/);
+	await crafted.close();
+
 	// Meanwhile, another tab records an opinion on 4-1: closing from the page read before it is
 	// refused, and the page comes back listing what would now take effect.
 	const other = await context.newPage();

@@ -212,6 +212,14 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.setViewportSize({ width: 1280, height: 720 });
 	// The same confirmation open in a second tab, as another admin might have it.
 	const publicationUrl = page.url();
+	// A link crafted with ?relire=1 says no refusal: only a refused publication leads there
+	// (refusedBack), not the address alone.
+	const crafted = await context.newPage();
+	await crafted.goto(`${draftPath}/publication?relire=1`);
+	await expect(crafted.getByText('Le bilan n’a pas été publié')).toHaveCount(0);
+	await expect(crafted).not.toHaveTitle(/^Erreur/);
+	await expect(crafted.getByText('Relisez l’aperçu avant de publier')).toBeVisible();
+	await crafted.close();
 	const secondTab = await context.newPage();
 	await secondTab.goto(publicationUrl);
 	// The draft saved again in another tab after the confirmation was read is not published

@@ -85,3 +85,35 @@ export async function savedMarker<K extends string>(
 	if (!key || !action) return null;
 	return (await latestOwnAct(db, actorId, action, markerFreshSince(), target)) ? key : null;
 }
+
+/** The cookie that backs `?relire=1` (refusedBack): the path of the page it was set for. */
+const refusedCookie = (secure: boolean) => (secure ? '__Host-sdusn_relire' : 'sdusn_relire');
+
+/**
+ * An irreversible act refused because what its confirmation page showed changed meanwhile (a
+ * séance's decisions, a bilan's draft): 303 back to that page, `?relire=1`, with a cookie that
+ * names it, set for a minute, which `refusedBackHere` reads once. A link with `?relire=1` crafted,
+ * or opened later, carries no such cookie, and the page says no refusal.
+ */
+export function refusedBack(event: Pick<RequestEvent, 'cookies' | 'url'>, page: string): never {
+	const secure = event.url.protocol === 'https:';
+	event.cookies.set(refusedCookie(secure), page, {
+		httpOnly: true,
+		sameSite: 'strict',
+		secure,
+		path: '/',
+		maxAge: 60
+	});
+	redirect(303, `${page}?relire=1`);
+}
+
+/** Whether this page was reached by `refusedBack` just now, by this browser (its cookie, then dropped). */
+export function refusedBackHere(event: Pick<RequestEvent, 'cookies' | 'url'>): boolean {
+	if (!event.url.searchParams.has('relire')) return false;
+	const secure = event.url.protocol === 'https:';
+	const name = refusedCookie(secure);
+	const page = event.cookies.get(name);
+	if (page === undefined) return false;
+	event.cookies.delete(name, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+	return page === event.url.pathname;
+}

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refusedBack } from '$lib/server/http/done-answer';
 import { findEdition, findPublishedSnapshot, listVersions } from '$lib/server/editions/repository';
 import { draftDigest, publishEdition, tooSoonToPublish } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
@@ -58,7 +59,7 @@ export const actions: Actions = {
 			new Date(),
 			data.shown
 		);
-		if (!result.ok && result.reason === 'draft-changed') redirect(303, `${confirmation}?relire=1`);
+		if (!result.ok && result.reason === 'draft-changed') refusedBack(event, confirmation);
 		if (!result.ok) return refusalAnswer(result);
 		// Said on the bilan as published, focused (ArrivalNotice): « Bilan 2025 publié. »
 		redirect(303, `/bilans/${result.value.year}#publie`);

@@ -34,7 +34,8 @@ import {
 	doneAnswer,
 	doneMarker,
 	markerCount,
-	markerFreshSince
+	markerFreshSince,
+	refusedBack
 } from '$lib/server/http/done-answer';
 import { latestOwnAct, type AuditAction } from '$lib/server/audit/repository';
 import type { Refusal, Result } from '$lib/server/result';
@@ -480,8 +481,7 @@ export const actions: Actions = {
 			new Date(),
 			data.decisions
 		);
-		if (!result.ok && result.reason === 'closing-changed')
-			redirect(303, `${confirmation}?relire=1`);
+		if (!result.ok && result.reason === 'closing-changed') refusedBack(event, confirmation);
 		if (!result.ok) return refusal(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
+import { refusedBackHere } from '$lib/server/http/done-answer';
 import { findEdition, listVersions } from '$lib/server/editions/repository';
 import { draftDigest, tooSoonToPublish } from '$lib/server/editions/service';
 import { EDITION_NOT_FOUND } from '$lib/utils/vocabulary';
@@ -17,6 +18,8 @@ export const load: PageServerLoad = async (event) => {
 	if (edition.state === 'published') redirect(303, `/admin/bilans/${edition.id}`);
 	const previous = (await listVersions(db, edition.year))[0] ?? null;
 	const shown = draftDigest(edition);
+	// Back here because publishing was refused, just now (refusedBack; a crafted link says nothing).
+	const refused = refusedBackHere(event);
 	return {
 		edition: {
 			id: edition.id,
@@ -31,10 +34,9 @@ export const load: PageServerLoad = async (event) => {
 		// Sent back by the form: publishing freezes this draft or nothing.
 		shown,
 		// The draft was saved again since the preview read (`vu`, the preview's digest), or since
-		// this page was (back here refused, `relire`), or the page was opened without the preview:
-		// no button, the preview to read first.
-		changed: event.url.searchParams.has('relire') || event.url.searchParams.get('vu') !== shown,
-		// Back here because publishing was refused (not merely opened without the preview).
-		refused: event.url.searchParams.has('relire')
+		// this page was (back here refused), or the page was opened without the preview: no
+		// button, the preview to read first.
+		changed: refused || event.url.searchParams.get('vu') !== shown,
+		refused
 	};
 };

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { findSitting } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
+import { refusedBackHere } from '$lib/server/http/done-answer';
 import {
 	CLOSE_BEFORE_HELD_MESSAGE,
 	conflictsAdvice,
@@ -46,9 +47,10 @@ export const load: PageServerLoad = async (event) => {
 		emptyAgenda: sitting.items.length === 0 ? EMPTY_AGENDA_MESSAGE : null,
 		// Sent back by the form: closing applies these decisions or none (changeSittingState).
 		shownDecisions: decisions.map((d) => d.id).join(','),
-		// Back here because decisions changed after this page was read: the closing was refused,
-		// which the page's title says (« Erreur : », the root layout's rule for `refused`).
-		refused: event.url.searchParams.has('relire'),
+		// Back here because decisions changed after this page was read: the closing was refused
+		// just now (refusedBack; a crafted link says nothing), which the page's title says
+		// (« Erreur : », the root layout's rule for `refused`).
+		refused: refusedBackHere(event),
 		sitting: { ...sittingHeader(sitting), attendees: sitting.attendees.length },
 		// Those in conflict are named above instead: they would change nothing as recorded.
 		priorityChanges: decisions.filter(
