@@ -1,4 +1,6 @@
 import { redirect } from '@sveltejs/kit';
+import { latestOwnAct } from '$lib/server/audit/repository';
+import { markerFreshSince } from '$lib/server/http/done-answer';
 import { authorize, requireUser } from '$lib/server/auth/guards';
 import { can, homeFor } from '$lib/server/auth/permissions';
 import { campaignsForOrganisation } from '$lib/server/campaigns/service';
@@ -27,9 +29,17 @@ export const load: PageServerLoad = async (event) => {
 		await listPendingUpdates(db, user),
 		await listOrganisationValidatedSince(db, user.organisationId!, recentlyValidatedSince(today))
 	];
-	// After « Soumettre »: which update was received (only one of the organisation's own).
+	// After « Soumettre »: which update was received (only one of the organisation's own), said
+	// only when the journal holds this person's submission of it since markerFreshSince (a link
+	// crafted, opened later or by a colleague says nothing; « déjà reçue » follows a replayed double).
 	const submittedId = Number(event.url.searchParams.get('soumis'));
-	const submitted = pending.find((u) => u.id === submittedId && u.state === 'submitted');
+	const pendingOne = pending.find((u) => u.id === submittedId && u.state === 'submitted');
+	const onUpdate = { type: 'suivi', id: submittedId } as const;
+	const submitted =
+		pendingOne &&
+		(await latestOwnAct(db, user.id, 'update.submitted', markerFreshSince(), onUpdate))
+			? pendingOne
+			: undefined;
 	return {
 		campaigns: await campaignsForOrganisation(db, user.organisationId!, today),
 		organisation: user.organisationName,
