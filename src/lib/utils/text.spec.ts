@@ -10,6 +10,7 @@ import {
 	foldSearchedText,
 	foldSearchQuery,
 	ID_PATTERN,
+	elides,
 	ofName,
 	readPageNumber,
 	readTimestamp,
@@ -63,6 +64,14 @@ describe('axisTitle', () => {
 		expect(axisTitle({ ...axis, position: undefined })).toBe(
 			'Axe «\u00a0performance\u00a0»\u00a0: Transformation'
 		);
+	});
+});
+
+describe('elides', () => {
+	it('is ofName’s rule, for any word: a verb of the invitation too', () => {
+		expect(elides('administrer le portail')).toBe(true);
+		expect(elides('Hélène')).toBe(true);
+		expect(elides('rendre compte')).toBe(false);
 	});
 });
 

@@ -287,7 +287,15 @@ export function accountLabel(account: { name: string; email: string }): string {
  * (« d’Henri », « d’Hugo »); the few whose « h » is aspirated read well enough elided in a notice.
  */
 export function ofName(name: string): string {
-	return /^[aàâäeéèêëhiîïoôöuùûüyæœ]/i.test(name) ? `d’${name}` : `de ${name}`;
+	return elides(name) ? `d’${name}` : `de ${name}`;
+}
+
+/**
+ * Whether « de » (or « le », « que »…) elides before `word`: it begins with a vowel or an « h »
+ * (ofName's rule; « d’administrer », « de rendre compte »).
+ */
+export function elides(word: string): boolean {
+	return /^[aàâäeéèêëhiîïoôöuùûüyæœ]/i.test(word);
 }
 
 /**

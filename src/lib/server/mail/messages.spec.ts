@@ -396,7 +396,7 @@ describe('the first invitation', () => {
 		);
 		expect(invite('admin', null)[0]).toMatch(/du Lot, comme membre de cette équipe\.$/);
 		expect(invite('admin', null)[1]).toMatch(
-			/^Votre rôle : Équipe de Lot numérique \(administration\) ; il vous permet d/
+			/^Votre rôle : Équipe de Lot numérique \(administration\) ; il vous permet d’administrer le portail : les comptes/
 		);
 	});
 

@@ -5,7 +5,7 @@ import {
 	plural,
 	pluralize
 } from '../../utils/format';
-import { excerptAtWord, foldForMatching, ofName, sameWords } from '../../utils/text';
+import { elides, excerptAtWord, foldForMatching, ofName, sameWords } from '../../utils/text';
 import {
 	INVITATION_LIFETIME_WORDS,
 	RELEVE_MAIL_DECISION_TEXT,
@@ -57,12 +57,14 @@ export function invitationMail(
 				'Vous recevez ce message parce que l’équipe de Lot numérique vous a renvoyé un lien d’accès.',
 			stop: 'Ce message n’est envoyé qu’à la demande de l’équipe. Si vous ne l’attendiez pas, ignorez-le : votre mot de passe actuel reste valable.'
 		};
+	// « d’administrer le portail », « de rendre compte… ».
+	const purpose = ROLE_PURPOSES[user.role];
 	return {
 		subject: 'Votre invitation au portail de suivi du SDUSN du Lot',
 		greeting: hello(user.name),
 		paragraphs: [
 			`${invitedBy}, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot${accountFor(user)}.`,
-			`Votre rôle : ${ROLE_LABELS[user.role]} ; il vous permet de ${ROLE_PURPOSES[user.role]}.`,
+			`Votre rôle : ${ROLE_LABELS[user.role]} ; il vous permet ${elides(purpose) ? 'd’' : 'de '}${purpose}.`,
 			`Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable ${INVITATION_LIFETIME_WORDS}.`
 		],
 		action: {
