@@ -435,6 +435,14 @@ describe('the mail of replaced values', () => {
 		expect(text).not.toContain('de une');
 	});
 
+	it('says where to write to Lot numérique, from an address that takes no reply', () => {
+		const { text } = notice('SDAIL', ['x']);
+		expect(text).toMatch(
+			/était la bonne, écrivez à Lot numérique \(son adresse de contact est dans les mentions légales du portail : https?:\/\/[^\s]+\/mentions-legales\)/
+		);
+		expect(text).toContain('ce courriel part d’une adresse qui ne reçoit pas les réponses.');
+	});
+
 	it('elides « de » before an organisation whose name begins with a vowel', () => {
 		const { text, html } = notice('ARS', ['« A » au 1er juin 2026 : 12 → 15']);
 		for (const part of [text, html]) {

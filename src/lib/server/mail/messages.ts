@@ -26,6 +26,13 @@ export type Notification = Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferen
 
 const hello = (name: string) => `Bonjour ${name},`;
 
+/**
+ * « écrivez à Lot numérique », from a no-reply address: where its contact is. The portal has no
+ * contact address of its own setting; the legal notice's « Éditeur » gives the syndicat's.
+ */
+const writeToTeam = () =>
+	`écrivez à Lot numérique (son adresse de contact est dans les mentions légales du portail : ${absoluteUrl('/mentions-legales')}) ; ce courriel part d’une adresse qui ne reçoit pas les réponses`;
+
 /** A one-time link's token and when it stops working (ms since the epoch). */
 export interface LinkToken {
 	token: string;
@@ -165,7 +172,7 @@ export function reviewMail(
 			...(resumable
 				? []
 				: [
-						'Votre organisation ne porte plus cette fiche et n’en est plus partenaire : cette mise à jour reste lisible dans votre espace, mais ne peut plus être reprise. Écrivez à Lot numérique si elle doit l’être.'
+						`Votre organisation ne porte plus cette fiche et n’en est plus partenaire : cette mise à jour reste lisible dans votre espace, mais ne peut plus être reprise. Si elle doit l’être, ${writeToTeam()}.`
 					])
 		],
 		action: validated
@@ -205,7 +212,7 @@ export function replacedValuesMail(
 		paragraphs: [
 			`${one ? 'Une valeur publiée' : 'Des valeurs publiées'} par votre organisation sur la fiche ${notice.fiche} « ${notice.ficheTitle} » ${one ? 'a été remplacée' : 'ont été remplacées'} par celle ${ofBy} : Lot numérique a validé une mise à jour ${ofBy} qui donne une autre valeur pour le même indicateur et le même jour (une seule valeur est publiée par indicateur et par jour). La valeur de votre organisation, puis celle ${ofBy} :`,
 			...notice.values,
-			`Votre mise à jour la montre désormais remplacée. Si la valeur de votre organisation était la bonne, écrivez à Lot numérique.`
+			`Votre mise à jour la montre désormais remplacée. Si la valeur de votre organisation était la bonne, ${writeToTeam()}.`
 		],
 		action: {
 			label: 'Voir votre mise à jour',
