@@ -473,9 +473,9 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	await other.locator('#reason').fill('Intitulé court');
 	await other.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	const alert = other.getByRole('alert');
-	// Who made the change, and when.
+	// Who made the change, and when: the same admin's other tab, said « vous ».
 	await expect(alert).toContainText(
-		/Pia Plan a modifié cet élément du plan le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous avez ouvert la page/
+		/Vous avez modifié cet élément du plan depuis un autre onglet, une autre fenêtre ou un autre appareil le \d+\s\S+\s\d{4}\sà\s\d+\sh(\s\d\d)?, depuis que vous avez ouvert la page/
 	);
 	await expect(alert).toContainText('Territoire en réseau');
 	await expect(other.getByLabel('Intitulé de synthèse')).toHaveValue('E-citoyenneté');
