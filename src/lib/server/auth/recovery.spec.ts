@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { configureMail } from '../mail/outbox';
-import { listMessages, recordRelayFailure } from '../mail/outbox-repository';
+import { listMessages, markStopped, recordRelayFailure } from '../mail/outbox-repository';
 import { findMessage } from '../mail/testing';
 import { startMailTest, type MailTest } from '../mail/test-context';
 import type { TestSmtp } from '../mail/testing';
@@ -481,6 +481,34 @@ describe('invitations by e-mail', () => {
 			.transaction()
 			.execute((trx) => issueInvitation(trx, admin, created.value.userId, null, now));
 		expect((await state()).invitationRefused).toBe(false);
+	});
+
+	it('an invitation given up after temporary refusals (a full mailbox) does not mark the account: its address is no likely cause', async () => {
+		const created = await inviteChloe();
+		if (!created.ok) throw new Error('not created');
+		const message = await db
+			.selectFrom('mail_outbox')
+			.select('id')
+			.where('user_id', '=', created.value.userId)
+			.executeTakeFirstOrThrow();
+		// What the sender stores once its tenth temporary refusal is given up (notDelivered), the
+		// message claimed as a try holds it.
+		await db
+			.updateTable('mail_outbox')
+			.set({ status: 'sending' })
+			.where('id', '=', message.id)
+			.execute();
+		await markStopped(
+			db,
+			message.id,
+			'failed',
+			'Le serveur de courrier a refusé le message pour l’instant (452). Abandonné après 10 essais. Renvoyez l’invitation depuis la liste des comptes.',
+			now
+		);
+		const [stopped] = await listMessages(db, 1, 0, 'failed');
+		expect(stopped!.id).toBe(message.id);
+		const listed = (await listUsers(db, now)).find((u) => u.id === created.value.userId)!;
+		expect(listed.invitationRefused).toBe(false);
 	});
 
 	it('a reset link the relay refuses for good: the advice names the account’s address, not a new link', async () => {

@@ -9,6 +9,14 @@ import type { MailState } from '../../utils/mail-status';
 const GIVEN_UP_START = 'Abandonné : ';
 const GIVEN_UP_PATTERN = `${GIVEN_UP_START}%`;
 
+/**
+ * How the advice of a one-time link refused for good begins (linkRemedy, sender.ts): the address is
+ * the likely cause. Only such a refusal marks an account on /admin/utilisateurs: a message given up
+ * after temporary refusals (a full mailbox, ten times) or after an outage keeps the advice to send
+ * it again, and is no sign of a wrong address.
+ */
+export const ADDRESS_AT_FAULT = 'L’adresse est sans doute en cause';
+
 /** One message waiting in, or kept by, the outbox. */
 export interface OutboxRow {
 	id: number;
@@ -520,8 +528,8 @@ export async function keepPending(db: Executor): Promise<number> {
 
 /**
  * The accounts whose latest invitation message (kind `invitation`: an invitation, or a link an admin
- * sent) the relay refused (`failed`, not given up after an outage: « refusé (définitif) » at
- * /admin/courriels), as a table of `userId` to join: one pass over the outbox for every account,
+ * sent) the relay refused for good, its address the likely cause (ADDRESS_AT_FAULT in its
+ * reason; not given up after temporary refusals or an outage), as a table of `userId` to join: one pass over the outbox for every account,
  * within the accounts' own query. A newer invitation, sent or waiting, takes the account out.
  */
 export function invitationRefusals(db: Executor) {
@@ -540,12 +548,7 @@ export function invitationRefusals(db: Executor) {
 		)
 		.select('mail_outbox.user_id as userId')
 		.where('mail_outbox.status', '=', 'failed')
-		.where((eb) =>
-			eb.or([
-				eb('mail_outbox.last_error', 'is', null),
-				eb('mail_outbox.last_error', 'not like', GIVEN_UP_PATTERN)
-			])
-		);
+		.where('mail_outbox.last_error', 'like', `%${ADDRESS_AT_FAULT}%`);
 }
 
 /** The most recent messages (of one status, if given), newest first (admin page). */

@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { formatDuration, formatMoment } from '../../utils/format';
 import { RELAY_GIVE_UP_MS } from '../../utils/rules';
 import {
+	ADDRESS_AT_FAULT,
 	claimDueMessage,
 	clearRelayFailure,
 	giveUpWaiting,
@@ -327,7 +328,7 @@ export function describeFailure(error: unknown): string {
 function linkRemedy(kind: string, outcome?: Outcome): string {
 	if (outcome === 'permanent')
 		return kind === 'invitation'
-			? 'L’adresse est sans doute en cause (mal écrite, ou boîte qui n’existe plus) : renvoyer l’invitation la ferait refuser de même. L’adresse d’un compte ne se corrige pas : vérifiez-la auprès de la personne, puis désactivez ce compte et créez-en un à la bonne adresse, depuis la liste des comptes.'
+			? `${ADDRESS_AT_FAULT} (mal écrite, ou boîte qui n’existe plus) : renvoyer l’invitation la ferait refuser de même. L’adresse d’un compte ne se corrige pas : vérifiez-la auprès de la personne, puis désactivez ce compte et créez-en un à la bonne adresse, depuis la liste des comptes.`
 			: 'L’adresse du compte est sans doute en cause (boîte fermée ou qui n’existe plus) : un nouveau lien irait à la même adresse et serait refusé de même. L’adresse d’un compte ne se corrige pas : si la personne en a une autre, désactivez ce compte et créez-en un à cette adresse, depuis la liste des comptes.';
 	return kind === 'invitation'
 		? 'Renvoyez l’invitation depuis la liste des comptes.'
