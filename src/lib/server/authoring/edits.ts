@@ -177,8 +177,9 @@ function ownWay(revisions: RevisionBy[]): string {
  * vous l’avez ouverte », or, for several, « Anne Admin et Bruno Admin ont modifié cette fiche
  * depuis que vous l’avez ouverte, en dernier le … » ; « Quelqu’un a modifié… » when none is known
  * (a save overtaken between its reading and its writing, a version moved without a revision).
- * The person posting (`posterId`) is « vous », last: « Vous avez modifié cette fiche dans un autre
- * onglet le … » when they alone did, « Bruno Admin et vous avez modifié… » with another.
+ * The person posting (`posterId`) is « vous », last: « Vous avez modifié cette fiche depuis un
+ * autre onglet, une autre fenêtre ou un autre appareil le … » when they alone did, « Bruno Admin
+ * et vous avez modifié… » with another.
  */
 function editedMeanwhile(words: ConflictWords, revisions: RevisionBy[], posterId: number): string {
 	const last = revisions.at(-1);
@@ -187,11 +188,12 @@ function editedMeanwhile(words: ConflictWords, revisions: RevisionBy[], posterId
 	const authors = listInWords(own ? [...others, 'vous'] : others);
 	const verb = own ? 'avez' : plural(others.length, 'a', 'ont');
 	const how = own && others.length === 0 ? ` ${ownWay(revisions)}` : '';
+	const when = last && formatMoment(last.createdAt);
+	const since =
+		revisions.length === 1 ? `le ${when}, ${words.since}` : `${words.since}, en dernier le ${when}`;
 	const said = !last
 		? `quelqu’un a modifié ${words.record} ${words.since}`
-		: revisions.length === 1
-			? `${authors} ${verb} modifié ${words.record}${how} le ${formatMoment(last.createdAt)}, ${words.since}`
-			: `${authors} ${verb} modifié ${words.record}${how} ${words.since}, en dernier le ${formatMoment(last.createdAt)}`;
+		: `${authors} ${verb} modifié ${words.record}${how} ${since}`;
 	return said.charAt(0).toUpperCase() + said.slice(1);
 }
 
