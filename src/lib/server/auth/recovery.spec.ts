@@ -483,6 +483,18 @@ describe('invitations by e-mail', () => {
 		expect((await state()).invitationRefused).toBe(false);
 	});
 
+	it('an invitation refused for its content (554 5.7.1), not its address: the advice is to send it again, the account unmarked', async () => {
+		const created = await inviteChloe();
+		if (!created.ok) throw new Error('not created');
+		smtp.refuseNext.push(554);
+		await deliver();
+		const [refused] = await listMessages(db, 1, 0, 'failed');
+		expect(refused!.lastError).toContain('Renvoyez l’invitation depuis la liste des comptes.');
+		expect(refused!.lastError).not.toContain('L’adresse est sans doute en cause');
+		const listed = (await listUsers(db, now)).find((u) => u.id === created.value.userId)!;
+		expect(listed.invitationRefused).toBe(false);
+	});
+
 	it('an invitation given up after temporary refusals (a full mailbox) does not mark the account: its address is no likely cause', async () => {
 		const created = await inviteChloe();
 		if (!created.ok) throw new Error('not created');

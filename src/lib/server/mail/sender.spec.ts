@@ -21,6 +21,7 @@ import {
 	MailSender,
 	type MailTransport,
 	RELAY_ALERT_MS,
+	addressRefused,
 	classify,
 	describeFailure,
 	smtpTransport
@@ -1104,6 +1105,19 @@ describe('classify', () => {
 			})
 		).toBe('permanent');
 		expect(classify({ responseCode: 552, command: 'MAIL FROM', phase: 'send' })).toBe('permanent');
+		// Whose fault: the address only for RCPT TO's refusal or a 5.1.x status, not for content.
+		expect(
+			addressRefused({ responseCode: 550, command: 'RCPT TO', response: '550 No such user' })
+		).toBe(true);
+		expect(
+			addressRefused({ responseCode: 550, command: 'DATA', response: '550 5.1.1 User unknown' })
+		).toBe(true);
+		expect(addressRefused({ responseCode: 554, command: 'DATA', response: '554 5.7.1 Spam' })).toBe(
+			false
+		);
+		expect(addressRefused({ responseCode: 552, command: 'MAIL FROM' })).toBe(false);
+		expect(addressRefused({ code: 'EMESSAGE', command: 'API' })).toBe(false);
+		expect(addressRefused({ code: 'EENVELOPE', command: 'API' })).toBe(true);
 		expect(classify({ code: 'EENVELOPE', command: 'API', phase: 'send' })).toBe('permanent');
 		// Cut or silent once the message was being handed over (Nodemailer says « CONN » then too).
 		expect(classify({ code: 'ECONNECTION', command: 'CONN', phase: 'send' })).toBe('uncertain');

@@ -214,6 +214,20 @@ const commandOf = (failure: SmtpFailure) =>
 /** A policy refusal (enhanced status 5.7.x: « Relay access denied »), not a wrong address. */
 const policyRefusal = (failure: SmtpFailure) => /\b5\.7\.\d{1,3}\b/.test(failure.response ?? '');
 
+/**
+ * Whether a refusal names the recipient's address as its cause: a 5xx answer to RCPT TO, an
+ * enhanced status 5.1.x (« 5.1.1 User unknown », whatever the command), or an address Nodemailer
+ * could not write. A message refused for its content (554 5.7.1 at DATA) or its size (552) is not:
+ * its advice is not to create another account.
+ */
+export function addressRefused(error: unknown): boolean {
+	const err = (error ?? {}) as SmtpFailure;
+	if (/\b5\.1\.\d{1,3}\b/.test(err.response ?? err.message ?? '')) return true;
+	if (typeof err.responseCode === 'number')
+		return err.responseCode >= 500 && commandOf(err).startsWith('RCPT') && !policyRefusal(err);
+	return err.code === 'EENVELOPE';
+}
+
 /** What a delivery error means (see the note at the top of this file). */
 export function classify(error: unknown): Outcome {
 	const err = (error ?? {}) as SmtpFailure;
@@ -321,12 +335,13 @@ export function describeFailure(error: unknown): string {
 }
 
 /**
- * What to do when a message with a one-time link did not go. Refused for good (`permanent`), the
- * address is the likely cause: a new link would go to it again, and an account's address cannot be
- * changed (no form, no command does), so the way out is another account at the right address.
+ * What to do when a message with a one-time link did not go. Refused for good (`permanent`) for its
+ * address (`addressAtFault`, addressRefused), the address is the likely cause: a new link would go
+ * to it again, and an account's address cannot be changed (no form, no command does), so the way out
+ * is another account at the right address. Refused for its content or size, or given up: send again.
  */
-function linkRemedy(kind: string, outcome?: Outcome): string {
-	if (outcome === 'permanent')
+function linkRemedy(kind: string, outcome?: Outcome, addressAtFault = false): string {
+	if (outcome === 'permanent' && addressAtFault)
 		return kind === 'invitation'
 			? `${ADDRESS_AT_FAULT} (mal écrite, ou boîte qui n’existe plus) : renvoyer l’invitation la ferait refuser de même. L’adresse d’un compte ne se corrige pas : vérifiez-la auprès de la personne, puis désactivez ce compte et créez-en un à la bonne adresse, depuis la liste des comptes.`
 			: 'L’adresse du compte est sans doute en cause (boîte fermée ou qui n’existe plus) : un nouveau lien irait à la même adresse et serait refusé de même. L’adresse d’un compte ne se corrige pas : si la personne en a une autre, désactivez ce compte et créez-en un à cette adresse, depuis la liste des comptes.';
@@ -647,7 +662,7 @@ export class MailSender {
 				await this.giveUpAfterLongOutage(state.failingSince, state.lastError);
 				return 'relay';
 			} else {
-				await this.notDelivered(message, outcome, reason);
+				await this.notDelivered(message, outcome, reason, addressRefused(error));
 				log().warn(
 					{
 						event: 'mail-refused',
@@ -674,7 +689,8 @@ export class MailSender {
 	private async notDelivered(
 		message: OutboxRow,
 		outcome: Exclude<Outcome, 'relay' | 'policy'>,
-		reason: string
+		reason: string,
+		addressAtFault = false
 	): Promise<void> {
 		const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
 		if (outcome === 'temporary' && message.attempts < maxAttempts) {
@@ -687,7 +703,9 @@ export class MailSender {
 			outcome === 'temporary'
 				? `${reason.replace(/ : nouvel essai plus tard\./, '.')} Abandonné après ${message.attempts} essais.`
 				: reason;
-		const remedy = message.oneTimeLink ? ` ${linkRemedy(message.kind, outcome)}` : '';
+		const remedy = message.oneTimeLink
+			? ` ${linkRemedy(message.kind, outcome, addressAtFault)}`
+			: '';
 		// A relay's own words may end without a full stop; the remedy is a sentence of its own.
 		const ended = remedy && !/[.!?]$/.test(final.trim()) ? `${final.trim()}.` : final;
 		await markStopped(

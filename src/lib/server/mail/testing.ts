@@ -19,7 +19,10 @@ export interface TestSmtp {
 	port: number;
 	received: Received[];
 	config: SmtpConfig;
-	/** What the next DATA gets: undefined accepts, a code refuses (421, 550…). */
+	/**
+	 * What the next DATA gets: undefined accepts, a code refuses (421, 550 « 5.1.1 Boîte inconnue »,
+	 * 554 « 5.7.1 » refused for its content…).
+	 */
 	refuseNext: number[];
 	close: () => Promise<void>;
 }
@@ -56,7 +59,13 @@ export async function startSmtp(
 					const code = refuseNext.shift();
 					if (code) {
 						const error = Object.assign(
-							new Error(code >= 500 ? 'Boîte inconnue' : 'Occupé, réessayez'),
+							new Error(
+								code === 554
+									? '5.7.1 Message refusé comme indésirable'
+									: code >= 500
+										? '5.1.1 Boîte inconnue'
+										: 'Occupé, réessayez'
+							),
 							{
 								responseCode: code
 							}
