@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { confirmField, INCOMPLETE_FORM, parseForm, readForm, versionField } from './form';
+import {
+	confirmField,
+	INCOMPLETE_FORM,
+	parseForm,
+	readForm,
+	typedText,
+	versionField
+} from './form';
 import { OrganisationEditSchema } from './organisation';
 import { abandonUnconfirmed, AbandonSchema, RetireSchema } from './retire';
 import { PlanImportConfirmSchema } from './plan-import';
@@ -146,5 +153,18 @@ describe('confirmField', () => {
 		expect(abandonUnconfirmed(['13-1', '13-2'])).toBe(
 			'Cochez la case pour confirmer l’abandon des fiches 13-1 et 13-2, absentes du classeur : une fiche abandonnée ne peut pas être reprise.'
 		);
+	});
+});
+
+describe('typedText', () => {
+	it('drops characters without width among the spaces at either end, not one that belongs to a character', () => {
+		expect(typedText('Titre \u200B')).toBe('Titre ');
+		expect(typedText('\u200B\u2060 Titre')).toBe(' Titre');
+		expect(typedText('Titre\u00a0\u200B\u00a0')).toBe('Titre\u00a0\u00a0');
+		// An emoji's variation selector, a joiner inside a word: part of the text.
+		expect(typedText('Bravo ❤\uFE0F')).toBe('Bravo ❤\uFE0F');
+		expect(typedText('👩\u200D💻 à la une')).toBe('👩\u200D💻 à la une');
+		expect(typedText('Titre\u200B')).toBe('Titre\u200B');
+		expect(typedText('\u200B \u200B')).toBe('');
 	});
 });

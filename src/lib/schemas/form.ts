@@ -92,13 +92,38 @@ function blankWhenInvisible(text: string): string {
 	return WIDTHLESS.test(text) && showsNothing(text) ? '' : text;
 }
 
+/** A space, or a character without width (WIDTHLESS): what the ends of a text may hold unseen. */
+const UNSEEN = /[\s\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/**
+ * A text without the characters without width among the spaces at its ends (« titre », a space,
+ * then U+200B: a trim stops at such a character and kept both). Only a run at an end that holds a
+ * space: a variation selector or a joiner right after a letter or an emoji (« ❤️ ») is part of it.
+ * Read character by character from each end, in one pass (no pattern to backtrack over a long run).
+ */
+function withoutInvisibleEdges(text: string): string {
+	const characters = [...text];
+	let start = 0;
+	while (start < characters.length && UNSEEN.test(characters[start]!)) start++;
+	let end = characters.length;
+	while (end > start && UNSEEN.test(characters[end - 1]!)) end--;
+	const clean = (run: string[]) =>
+		run.some((c) => /\s/u.test(c)) ? run.filter((c) => !WIDTHLESS.test(c)) : run;
+	return [
+		...clean(characters.slice(0, start)),
+		...characters.slice(start, end),
+		...clean(characters.slice(end))
+	].join('');
+}
+
 /**
  * A text as a form reads it (readForm, a field that is not a password), for the same text given
  * elsewhere, such as `npm run plan:import -- --reason` or the options of `npm run user:create`:
- * without direction marks, empty when it shows nothing.
+ * without direction marks, empty when it shows nothing, without characters without width among the
+ * spaces at its ends (the trim that follows then takes the spaces).
  */
 export function typedText(text: string): string {
-	return blankWhenInvisible(withoutDirectionMarks(text));
+	return withoutInvisibleEdges(blankWhenInvisible(withoutDirectionMarks(text)));
 }
 
 /**

@@ -6,7 +6,7 @@ import {
 	forbiddenCharacter,
 	LINE_BREAK,
 	showsNothing,
-	withoutDirectionMarks
+	typedText
 } from '../../schemas/form';
 import type { ZodType } from 'zod';
 import {
@@ -823,8 +823,9 @@ function readDataCell(cell: ExcelJS.Cell, column: Column, fail: (message: string
 		return null;
 	}
 	// A cell that shows nothing (spaces, characters without width) is an empty cell; a text
-	// is read without its direction marks, whatever the column (a number typed as text too).
-	return showsNothing(value) ? null : withoutDirectionMarks(value);
+	// is read as a form reads it (typedText: without its direction marks, nor characters without
+	// width among the spaces at its ends), whatever the column (a number typed as text too).
+	return showsNothing(value) ? null : typedText(value);
 }
 
 /**
